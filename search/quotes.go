@@ -1,0 +1,1477 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Quotation attribution, without a model: find the quotation marks, then
+// the nearest reporting verb outside them (in the same sentence, or in the
+// sentence just before) and its subject, the way textacy's
+// direct_quotations and Quootstrap's patterns do. Pronouns and bare
+// surnames are resolved against the people the article has named so far.
+
+// reportingVerbs are the inflected forms that introduce or close a
+// quotation.
+var reportingVerbs = toSet(`said says say saying told tells tell telling added adds adding warned warns warning
+insisted insists insisting concluded concludes concluding noted notes noting wrote writes writing explained
+explains explaining argued argues arguing claimed claims claiming stated declared declares declaring announced
+announces acknowledged acknowledges admitted admits asserted asserts cautioned cautions commented comments
+confirmed confirms contended contends denied denies described describes describing emphasized emphasised
+emphasizes emphasises observed observes predicted predicts recalled recalls remarked remarks replied replies
+reported reports responded responds revealed reveals stressed stresses suggested suggests tweeted tweets urged
+urges urging vowed vows asked asks complained complains conceded concedes continued continues alleged alleges
+called calls calling labeled labelled labels labeling labelling dubbed dubs termed terms quipped exclaimed
+testified testifies posted posts cited cites quoted quotes recounted recounts countered counters charged
+charges agreed agrees pointed points joked jokes mused muses shouted yelled whispered lamented laments
+predicted acknowledging recalling stressing adding maintained maintains reiterated reiterates promised promises
+boasted boasts conceded admitted declared wondered wonders demanded demands summed sums put`)
+
+// namingVerbs name a thing rather than report speech when a common noun
+// stands before them: "a group called “Vory v Zakone”".
+var namingVerbs = toSet(`called calls calling labeled labelled labels dubbed dubs termed terms named known`)
+
+// speakerNouns can head a speaker phrase that names no one: "an anonymous
+// French intelligence source", "American officials", "the ministry".
+var speakerNouns = toSet(`source sources official officials spokesperson spokesman spokeswoman spokespeople spokesmen
+analyst analysts expert experts police prosecutor prosecutors investigator investigators authorities authority
+government ministry department embassy agency office court company report statement study survey document
+documents memo letter filing lawsuit indictment complaint witness witnesses resident residents observer observers
+critic critics activist activists lawmaker lawmakers diplomat diplomats officer officers aide aides adviser advisers
+advisor advisors insider insiders person people researcher researchers scientist scientists doctor doctors
+campaigners campaigner group organization organisation administration commission committee council regime
+kremlin white house minister ministers president secretary director chief head ambassador envoy commissioner
+chairman chairwoman chair ceo founder editor correspondent reporter professor scholar economist economists
+lawyer lawyers attorney attorneys judge mayor governor senator congressman congresswoman lawmaker leader leaders
+commander general colonel officer agent agents inspector detective chancellor premier campaigners executive
+executives manager spokesperson union unions firm military army navy intelligence regulator regulators
+statement communique release petition post blog newspaper paper magazine journal outlet network broadcaster
+daily website channel website tribunal panel board institute university hospital family families relatives
+neighbors neighbours friend friends colleague colleagues teammates coach player players captain owner
+historian author writer columnist consultant strategist pollster fellow dean student students teacher teachers
+union protesters protesters demonstrators organizers organisers spokespersons staff worker workers employees
+employee veteran veterans survivor survivors victim victims mother father son daughter wife husband brother sister`)
+
+// roleNouns end the role part of "Swedish Interior Minister Lena
+// Hallengren": the name is what follows the last of them.
+var roleNouns = toSet(`minister president vice secretary spokesperson spokesman spokeswoman advisor adviser director
+chief head official ambassador envoy commissioner chairman chairwoman chair ceo cfo coo cto founder cofounder
+co-founder editor correspondent reporter analyst expert professor lecturer researcher scholar scientist economist
+lawyer attorney prosecutor judge justice mayor governor senator congressman congresswoman representative lawmaker
+legislator mp leader commander general colonel major captain lieutenant sergeant admiral officer agent inspector
+detective chancellor premier king queen prince princess pope bishop archbishop rabbi imam cleric activist
+campaigner organizer organiser coordinator manager executive partner deputy undersecretary diplomat witness
+doctor physician nurse surgeon teacher coach player striker goalkeeper midfielder defender owner chairperson
+superintendent sheriff auditor regulator investigator historian author writer columnist consultant strategist
+pollster fellow dean rector provost principal trustee treasurer chief-executive spokesmodel host presenter anchor
+producer director-general secretary-general attorney-general prosecutor-general governor-general commissar
+marshal brigadier commodore constable superintendent warden curator architect engineer physicist biologist
+chemist epidemiologist virologist psychologist psychiatrist sociologist criminologist ecologist climatologist
+meteorologist astronomer geologist mathematician statistician programmer developer designer entrepreneur
+investor banker trader broker accountant pastor priest monk nun rabbi mufti ayatollah sheikh emir sultan
+tsar czar mp mep mla councillor councilor councilman councilwoman councilmember assemblyman assemblywoman
+selectman selectwoman alderwoman supervisor alderman delegate envoy attaché attache consul ambassador-designate`)
+
+// titleAbbrevs are honorifics and ranks written before a name.
+var titleAbbrevs = toSet(`mr. mrs. ms. mx. dr. prof. gen. lt. col. capt. cpt. sgt. maj. adm. sen. rep. gov. pres.
+amb. rev. fr. sir dame lord lady supt. insp. det. cpl. pvt. brig. cmdr. msgr. hon. mr mrs ms dr prof`)
+
+// orgWords mark a capitalised phrase as an organisation, a publication
+// or a place rather than a person.
+var orgWords = toSet(`department ministry office agency service services council committee commission court police
+force forces army navy group party union bank fund company corporation corp inc ltd llc plc university
+college institute school foundation association society center centre journal times post news tribune herald
+guardian gazette press wire house senate congress parliament assembly government republic kingdom state states
+nations international organization organisation federation alliance coalition network church embassy consulate
+authority administration bureau unit squad team club league airport airlines airways street city county province
+region valley island islands sea ocean river mountains square hospital museum library prison security
+intelligence defense defence justice treasury interior affairs operations brigade battalion regiment guard guards
+command telegram twitter facebook america europe africa asia arabia korea emirates zealand kong rica lanka leone
+east west north south middle latin eastern western northern southern central gulf caribbean kremlin pentagon
+monday tuesday wednesday thursday friday saturday sunday january february march april june july august september
+october november december channel radio television tv magazine daily weekly review reuters bloomberg euronews
+parliamentary ministerial federal national royal supreme high general islamic catholic christian jewish muslim
+commonwealth confederation empire caliphate province district territory land lands airport station bridge
+hotel stadium park palace tower hall building plaza market exchange stock index program programme project
+mission operation campaign summit conference forum festival prize award award act law bill treaty accord
+agreement convention protocol initiative plan strategy committee board panel tribunal directorate secretariat
+inspectorate observatory laboratory lab labs systems technologies technology energy oil gas motors media
+publishing books records studios entertainment pictures foods pharmaceuticals health healthcare insurance
+capital partners holdings ventures solutions`)
+
+// personPronouns and groupPronouns are resolved against earlier speakers.
+var (
+	personPronouns = toSet(`he she`)
+	groupPronouns  = toSet(`they we it`)
+	possPronouns   = toSet(`his her their its`)
+	determiners    = toSet(`a an the this that these those one another some several two three four many`)
+	relativeWords  = toSet(`who which whose that whom`)
+	// intro words open a sentence with a phrase before its subject.
+	introWords = toSet(`in at on after before since during while when although though as according however
+meanwhile earlier later last judging following despite with without for from by under over amid if because
+once then yet still speaking asked writing addressing responding two three several days weeks months years
+on friday`)
+	// npStops end a speaker phrase read forwards.
+	npStops = toSet(`who which whose that whom in on at during after before when while as to according adding
+noting citing telling told said says and but or because although though if since until with without into
+than about over under after earlier later yesterday today tonight last this next on tuesday`)
+)
+
+// An entity is a person or organisation the article has named.
+type entity struct {
+	name   string // as first named in full: "Colin Clarke"
+	title  string // "Gen."
+	role   string
+	person bool
+	plural bool
+}
+
+// discourse is what the attribution rules remember while reading an
+// article: who has been named, and who "he" or "they" most likely is.
+type discourse struct {
+	entities  []*entity
+	focus     *entity // the person "he" or "she" refers to
+	group     *entity // the organisation or group "they" or "it" refers to
+	lastQuote *entity // the speaker of the previous quotation
+}
+
+// quoteSpan is a quotation in a block: the marks at open and close
+// (close is just past the closing mark, or the block's end when the
+// quotation runs on), and the quoted words in [start, end).
+type quoteSpan struct {
+	open, start, end, close int
+	closed                  bool
+}
+
+// findQuoteSpans pairs the quotation marks of a block: typographic double
+// quotes, straight double quotes, guillemets, and single quotes in a block
+// that uses no double quotes.
+func findQuoteSpans(text string) []quoteSpan {
+	var out []quoteSpan
+	inside := false
+	var cur quoteSpan
+	hasDouble := strings.ContainsAny(text, "“”\"«»„")
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		next, _ := utf8.DecodeRuneInString(text[i+size:])
+		atStart := i == 0 || prev == ' ' || prev == '\n' || prev == '(' || prev == '[' || prev == '—' || prev == '–' || prev == '“' || prev == '"'
+		opens, closes := false, false
+		switch r {
+		case '“', '„', '«':
+			opens = !inside
+		case '”', '»':
+			closes = inside
+		case '"':
+			if inside {
+				closes = true
+			} else {
+				opens = next != ' ' && next != '\n' && next != utf8.RuneError
+			}
+		case '‘':
+			opens = !hasDouble && !inside && atStart
+		case '’', '\'':
+			if !hasDouble {
+				if inside {
+					closes = !isWordRune(next) && prev != ' '
+				} else if r == '\'' {
+					opens = atStart && isWordRune(next)
+				}
+			}
+		}
+		switch {
+		case opens:
+			inside = true
+			cur = quoteSpan{open: i, start: i + size}
+		case closes:
+			inside = false
+			cur.end, cur.close, cur.closed = i, i+size, true
+			if strings.ContainsFunc(text[cur.start:cur.end], unicode.IsLetter) {
+				out = append(out, cur)
+			}
+		}
+		i += size
+	}
+	if inside {
+		cur.end, cur.close = len(text), len(text)
+		if strings.ContainsFunc(text[cur.start:cur.end], unicode.IsLetter) && wordCount(text[cur.start:cur.end]) >= 3 {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// trimQuoteText trims the span of quoted words of spaces and of a comma
+// that belongs to the attribution ("Q," he said).
+func trimQuoteText(text string, q quoteSpan) (int, int) {
+	s, e := q.start, q.end
+	for s < e && (text[s] == ' ' || text[s] == '\n') {
+		s++
+	}
+	for e > s && (text[e-1] == ' ' || text[e-1] == '\n' || text[e-1] == ',') {
+		e--
+	}
+	return s, e
+}
+
+// attributeQuotes finds the quotations of each block and their speakers.
+// The result holds, for each block, its quotations with byte offsets in
+// the block's text.
+func attributeQuotes(blocks []cblock) [][]Quote {
+	d := &discourse{}
+	out := make([][]Quote, len(blocks))
+	// What the previous block leaves for a quotation that opens the next
+	// one without an attribution: the speaker of the quotation it ended
+	// with (a quotation running on over several paragraphs, or continued
+	// in the next), or the person it introduced (a paragraph presenting
+	// someone, then their words).
+	var prevEnd, prevTopic *entity
+	for bi, b := range blocks {
+		text := b.text
+		spans := findQuoteSpans(text)
+		sents := splitSentences(text)
+		lex := lexRange(text, 0, len(text))
+		var prevSpeaker *entity // speaker of the previous quotation in this block
+		var topic *entity
+		var lastEnt *entity
+		qi := 0
+		for si, s := range sents {
+			slex := sliceLex(lex, s.Start, s.End)
+			mentions := d.mentions(text, slex, spans)
+			if si == 0 {
+				for _, m := range mentions {
+					if m.subject && m.ent.person {
+						topic = m.ent
+					}
+				}
+			}
+			for ; qi < len(spans) && spans[qi].open < s.End; qi++ {
+				q := spans[qi]
+				start, end := trimQuoteText(text, q)
+				quote := Quote{Start: start, End: end, Text: text[start:end]}
+				ent, role, ok := d.attribute(text, lex, sents, si, spans, qi, mentions)
+				switch {
+				case ok:
+				case prevSpeaker != nil && onlyQuotesBetween(text, spans, qi):
+					ent, ok = prevSpeaker, true
+				case q.open == 0 && prevEnd != nil:
+					ent, ok = prevEnd, true
+				case q.open == 0 && prevTopic != nil:
+					ent, ok = prevTopic, true
+				default:
+					ent, ok = d.fromPreviousSentence(text, lex, sents, si, bi, blocks, q)
+				}
+				if ok && ent != nil {
+					quote.Speaker, quote.Title = ent.name, ent.title
+					quote.Role = role
+					if quote.Role == "" {
+						quote.Role = ent.role
+					}
+					prevSpeaker = ent
+					d.noteSpeaker(ent)
+				} else {
+					prevSpeaker = nil
+				}
+				lastEnt = prevSpeaker
+				out[bi] = append(out[bi], quote)
+			}
+			d.updateFocus(text, slex, spans, mentions)
+		}
+		prevEnd, prevTopic = nil, nil
+		if n := len(spans); n > 0 {
+			if wordCount(text[spans[n-1].close:]) <= 12 {
+				prevEnd = lastEnt
+			}
+		} else {
+			prevTopic = topic
+		}
+	}
+	canonicalSpeakers(d, out)
+	return out
+}
+
+// canonicalSpeakers gives every quotation of a person the fullest name the
+// article uses for them: "Putin" becomes "Vladimir Putin" when the article
+// names him in full after first calling him "President Putin".
+func canonicalSpeakers(d *discourse, out [][]Quote) {
+	for bi := range out {
+		for qi := range out[bi] {
+			q := &out[bi][qi]
+			if q.Speaker == "" || strings.Contains(q.Speaker, " ") {
+				continue
+			}
+			for _, e := range d.entities {
+				f := strings.Fields(e.name)
+				if e.person && len(f) > 1 && strings.EqualFold(f[len(f)-1], q.Speaker) {
+					q.Speaker = e.name
+					if q.Role == "" {
+						q.Role = e.role
+					}
+					if q.Title == "" {
+						q.Title = e.title
+					}
+					break
+				}
+			}
+		}
+	}
+}
+
+// onlyQuotesBetween reports whether nothing but the previous quotation's
+// attribution (one sentence at most) separates quotation qi from the one
+// before it in the block: “Q1,” said X, a role. “Q2.”
+func onlyQuotesBetween(text string, spans []quoteSpan, qi int) bool {
+	if qi == 0 {
+		return false
+	}
+	between := strings.TrimSpace(text[spans[qi-1].close:spans[qi].open])
+	return wordCount(between) <= 30 && len(splitSentences(between)) <= 1
+}
+
+func sliceLex(lex []lexeme, start, end int) []lexeme {
+	i := 0
+	for i < len(lex) && lex[i].Start < start {
+		i++
+	}
+	j := i
+	for j < len(lex) && lex[j].End <= end {
+		j++
+	}
+	return lex[i:j]
+}
+
+func insideSpans(spans []quoteSpan, off int) bool {
+	for _, q := range spans {
+		if off >= q.open && off < q.close {
+			return true
+		}
+	}
+	return false
+}
+
+// attribute looks for the speaker of quotation qi in its own sentence:
+// after it (“Q,” said X / “Q,” X said / “Q” ..., X told Y), or before it
+// (X said: “Q” / according to X / X called it “Q”).
+func (d *discourse) attribute(text string, lex []lexeme, sents []span, si int, spans []quoteSpan, qi int, mentions []mention) (*entity, string, bool) {
+	q := spans[qi]
+	// The sentence that holds the closing mark bounds what follows.
+	endSent := si
+	for endSent+1 < len(sents) && sents[endSent].End < q.close {
+		endSent++
+	}
+	afterEnd := sents[endSent].End
+	if qi+1 < len(spans) && spans[qi+1].open < afterEnd {
+		afterEnd = spans[qi+1].open
+	}
+	beforeStart := sents[si].Start
+	if qi > 0 && spans[qi-1].close > beforeStart {
+		beforeStart = spans[qi-1].close
+	}
+	after := sliceLex(lex, q.close, afterEnd)
+	before := sliceLex(lex, beforeStart, q.open)
+
+	// A verb that governs the quotation directly wins ("which he called
+	// “Q” – writes Euronews": he said it, Euronews reports it).
+	if ent, role, ok := d.preposed(before, mentions, true); ok {
+		return ent, role, true
+	}
+	if ent, role, ok := d.postposed(after, mentions); ok {
+		return ent, role, true
+	}
+	if ent, role, ok := d.preposed(before, mentions, false); ok {
+		return ent, role, true
+	}
+	if ent, role, ok := d.sentenceFinal(after, mentions); ok {
+		return ent, role, true
+	}
+	// “... why not?” Alemayehu told reporters: a quotation that ends with
+	// its own question or exclamation mark is followed by its attribution
+	// in what looks like a new sentence.
+	if wordCount(text[q.close:sents[endSent].End]) == 0 && endSent+1 < len(sents) && (qi+1 >= len(spans) || spans[qi+1].open >= sents[endSent+1].Start) {
+		next := sliceLex(lex, sents[endSent+1].Start, sents[endSent+1].End)
+		if qi+1 < len(spans) && spans[qi+1].open < sents[endSent+1].End {
+			next = sliceLex(lex, sents[endSent+1].Start, spans[qi+1].open)
+		}
+		if ent, role, ok := d.postposed(next, mentions); ok {
+			return ent, role, true
+		}
+	}
+	return nil, "", false
+}
+
+// postposed reads an attribution that follows the quotation directly:
+// “Q,” said X / “Q,” X said / “Q,” notes a report by X.
+func (d *discourse) postposed(after []lexeme, mentions []mention) (*entity, string, bool) {
+	i := 0
+	for i < len(after) && !after[i].Word && (after[i].Text == "," || after[i].Text == "—" || after[i].Text == "–" || after[i].Text == "--" || after[i].Text == "-") {
+		i++
+	}
+	if i >= len(after) || !after[i].Word {
+		return nil, "", false
+	}
+	// said X
+	if isReportingVerb(after, i) {
+		j := i + 1
+		if j < len(after) && (after[j].Low == "out") { // pointed out
+			j++
+		}
+		return d.forwardSpeaker(after, j, mentions, false)
+	}
+	// X said: the speaker phrase must reach a reporting verb within a few
+	// words, crossing at most an appositive between commas.
+	for j := i; j < len(after) && j < i+14; j++ {
+		if isReportingVerb(after, j) {
+			if ent, role, ok := d.backwardSpeaker(after, i, j, mentions); ok {
+				return ent, role, true
+			}
+			return nil, "", false
+		}
+		l := after[j]
+		if !l.Word && l.Text != "," && l.Text != "." {
+			return nil, "", false
+		}
+		if !l.Word && l.Text == "." && !(j > 0 && after[j-1].Word) {
+			return nil, "", false
+		}
+		if l.Word && !l.Cap && !speakerishWord(l.Low) && !possPronouns[l.Low] && !personPronouns[l.Low] && !groupPronouns[l.Low] && !adverbs[l.Low] && !auxiliaries[l.Low] && !(nameJoiners[l.Low] && j+1 < len(after) && after[j+1].Cap) && j == i {
+			return nil, "", false
+		}
+	}
+	return nil, "", false
+}
+
+// sentenceFinal reads an attribution at the end of the quotation's
+// sentence, after other words: “Q,” meaning ..., American officials told
+// The Wall Street Journal.
+func (d *discourse) sentenceFinal(after []lexeme, mentions []mention) (*entity, string, bool) {
+	// The last clause: after the last comma or dash.
+	k := -1
+	for j := len(after) - 1; j >= 0; j-- {
+		if !after[j].Word && (after[j].Text == "," || after[j].Text == "—" || after[j].Text == "–" || after[j].Text == ";") {
+			k = j
+			break
+		}
+	}
+	if k < 0 {
+		return nil, "", false
+	}
+	clause := after[k+1:]
+	if ent, role, ok := d.postposed(clause, mentions); ok {
+		return ent, role, true
+	}
+	return nil, "", false
+}
+
+// preposed reads an attribution before the quotation in its sentence:
+// according to X, ... “Q” / X said: “Q” / X warned allies to “Q” /
+// which he called “Q”.
+//
+// With direct set, only a verb that governs the quotation counts: at most
+// ten words before it, with no clause break in between.
+func (d *discourse) preposed(before []lexeme, mentions []mention, direct bool) (*entity, string, bool) {
+	if !direct {
+		// "according to X" anywhere before the quotation.
+		for j := 0; j+2 < len(before); j++ {
+			if before[j].Low == "according" && before[j+1].Low == "to" {
+				if ent, role, ok := d.forwardSpeaker(before, j+2, mentions, true); ok {
+					return ent, role, true
+				}
+			}
+		}
+	}
+	// The last reporting verb before the quotation, and its subject.
+	for j := len(before) - 1; j >= 0; j-- {
+		if direct && !governs(before, j) {
+			return nil, "", false
+		}
+		if !isReportingVerb(before, j) {
+			continue
+		}
+		if namingVerbs[before[j].Low] && j+1 == len(before) && j > 0 && before[j-1].Word && !before[j-1].Cap && !personPronouns[before[j-1].Low] && !groupPronouns[before[j-1].Low] && !relativeWords[before[j-1].Low] {
+			continue // "a group called “...”": naming, not speech
+		}
+		// Skip adverbs and auxiliaries: "has also said", "was quoted as saying".
+		k := j - 1
+		for k >= 0 && before[k].Word && (adverbs[before[k].Low] || auxiliaries[before[k].Low]) {
+			k--
+		}
+		if k >= 1 && before[k].Low == "as" && before[k-1].Low == "quoted" {
+			k -= 2
+			for k >= 0 && before[k].Word && (adverbs[before[k].Low] || auxiliaries[before[k].Low]) {
+				k--
+			}
+		}
+		if k < 0 {
+			continue
+		}
+		// "Colin Clarke, ..., who says" and "which he called".
+		if before[k].Word && relativeWords[before[k].Low] {
+			if ent, role, ok := d.antecedent(before, k, mentions); ok {
+				return ent, role, true
+			}
+			continue
+		}
+		start := 0
+		for m := k; m >= 0 && !before[k].is(","); m-- {
+			if !before[m].Word && before[m].Text != "." {
+				start = m + 1
+				break
+			}
+		}
+		if ent, role, ok := d.backwardSpeaker(before, start, k+1, mentions); ok {
+			return ent, role, true
+		}
+		// "the State Department issued a statement ... warning allies to
+		// “Q”": a participle's subject is the sentence's.
+		if strings.HasSuffix(before[j].Low, "ing") {
+			if ent, role, ok := d.sentenceSubject(before, mentions); ok {
+				return ent, role, true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// governs reports whether lexemes lx[j:] lead straight into the quotation:
+// at most ten words and no clause break except a final comma or colon.
+func governs(lx []lexeme, j int) bool {
+	words := 0
+	for k := j + 1; k < len(lx); k++ {
+		if lx[k].Word {
+			words++
+			continue
+		}
+		if (lx[k].is(",") || lx[k].is(":")) && k == len(lx)-1 {
+			continue
+		}
+		if lx[k].isClauseBreak() && !lx[k].is(".") {
+			return false
+		}
+	}
+	return words <= 10
+}
+
+// sentenceSubject reads the subject of the sentence that lx starts.
+func (d *discourse) sentenceSubject(lx []lexeme, mentions []mention) (*entity, string, bool) {
+	i := subjectStart(lx)
+	for i > 0 && lx[i-1].Word && (determiners[lx[i-1].Low] || speakerModifiers[lx[i-1].Low]) {
+		i--
+	}
+	j := i
+	for j < len(lx) && lx[j].Word && (lx[j].Cap || speakerishWord(lx[j].Low) || determiners[lx[j].Low] || strings.Contains(lx[j].Text, ".")) {
+		j++
+	}
+	if j == i {
+		return nil, "", false
+	}
+	return d.resolvePhrase(lx[i:j], mentions)
+}
+
+// antecedent resolves a relative pronoun before a reporting verb: the
+// phrase before ", who says" (skipping an appositive), or a pronoun right
+// after "which"/"that" ("which he called").
+func (d *discourse) antecedent(lx []lexeme, k int, mentions []mention) (*entity, string, bool) {
+	if k+1 < len(lx) && lx[k+1].Word && (personPronouns[lx[k+1].Low] || groupPronouns[lx[k+1].Low]) {
+		return d.backwardSpeaker(lx, k+1, k+2, mentions)
+	}
+	// X, appositive, who says: find the name before the first comma of
+	// the run of commas that ends right before "who".
+	end := k
+	if end > 0 && lx[end-1].is(",") {
+		end--
+	}
+	start := end
+	for start > 0 && !(lx[start-1].is(".") || lx[start-1].isQuoteMark() || lx[start-1].is(";")) {
+		start--
+	}
+	// Try each comma-separated part from the left: the first that names
+	// a person or organisation is the antecedent; the part after it is
+	// its role.
+	parts := splitOnCommas(lx[start:end])
+	for pi, p := range parts {
+		ent, role, ok := d.resolvePhrase(p, mentions)
+		if ok && ent != nil && (ent.person || ent.plural || !isDescriptorOnly(p)) {
+			if role == "" && pi+1 < len(parts) && isAppositive(parts[pi+1]) {
+				role = phraseText(stripDeterminer(parts[pi+1]))
+				d.setRole(ent, role)
+			}
+			return ent, role, true
+		}
+	}
+	return nil, "", false
+}
+
+func splitOnCommas(lx []lexeme) [][]lexeme {
+	var parts [][]lexeme
+	s := 0
+	for i, l := range lx {
+		if l.is(",") {
+			if i > s {
+				parts = append(parts, lx[s:i])
+			}
+			s = i + 1
+		}
+	}
+	if s < len(lx) {
+		parts = append(parts, lx[s:])
+	}
+	return parts
+}
+
+// fromPreviousSentence attributes a quotation that stands alone to the
+// attribution that introduced it at the end of the sentence before:
+// "... American officials told The Wall Street Journal. “Q”" or
+// "He said: “Q”".
+func (d *discourse) fromPreviousSentence(text string, lex []lexeme, sents []span, si, bi int, blocks []cblock, q quoteSpan) (*entity, bool) {
+	// Only when the quotation starts its sentence.
+	if wordCount(text[sents[si].Start:q.open]) > 0 {
+		return nil, false
+	}
+	var prev []lexeme
+	var pmentions []mention
+	if si > 0 {
+		ps := sents[si-1]
+		prev = sliceLex(lex, ps.Start, ps.End)
+		pmentions = d.mentions(text, prev, findQuoteSpans(text))
+	} else if bi > 0 {
+		pt := blocks[bi-1].text
+		if !strings.HasSuffix(strings.TrimSpace(pt), ":") {
+			return nil, false
+		}
+		ps := splitSentences(pt)
+		last := ps[len(ps)-1]
+		prev = lexRange(pt, last.Start, last.End)
+		pmentions = d.mentions(pt, prev, findQuoteSpans(pt))
+		// "Kjærgaard was blunt when asked ...:" introduces Kjærgaard's
+		// words even without a reporting verb of its own.
+		if ent, ok := d.fromClause(prev, pmentions); ok {
+			return ent, true
+		}
+		if ent, _, ok := d.sentenceSubject(prev, pmentions); ok && ent != nil && ent.person {
+			return ent, true
+		}
+		return nil, false
+	}
+	if len(prev) == 0 {
+		return nil, false
+	}
+	ent, ok := d.fromClause(prev, pmentions)
+	return ent, ok
+}
+
+// fromClause reads the attribution clause that ends a sentence: "...,
+// American officials told The Wall Street Journal." or "He said:".
+func (d *discourse) fromClause(prev []lexeme, pmentions []mention) (*entity, bool) {
+	// The previous sentence must end with an attribution clause, after
+	// any quotation of its own.
+	for j := len(prev) - 1; j >= 0; j-- {
+		if prev[j].isQuoteMark() {
+			prev = prev[j+1:]
+			break
+		}
+	}
+	clause := prev
+	for j := len(prev) - 1; j >= 0; j-- {
+		if !prev[j].Word && (prev[j].Text == "," || prev[j].Text == ";" || prev[j].Text == "—") {
+			clause = prev[j+1:]
+			break
+		}
+	}
+	// NP VERB (object of at most five words) [.:]
+	for j := 0; j < len(clause); j++ {
+		if !isReportingVerb(clause, j) {
+			continue
+		}
+		rest := 0
+		for _, l := range clause[j+1:] {
+			if l.Word {
+				rest++
+			}
+		}
+		if rest > 6 {
+			return nil, false
+		}
+		ent, _, ok := d.backwardSpeaker(clause, 0, j, pmentions)
+		if !ok {
+			return nil, false
+		}
+		return ent, true
+	}
+	return nil, false
+}
+
+// isReportingVerb reports whether lexeme j is a reporting verb used as one.
+func isReportingVerb(lx []lexeme, j int) bool {
+	l := lx[j]
+	if !l.Word || !reportingVerbs[l.Low] {
+		return false
+	}
+	if l.Cap && j > 0 && lx[j-1].Word && lx[j-1].Cap {
+		return false // "United States", "Reports Without Borders"
+	}
+	switch l.Low {
+	case "put":
+		// "as X put it"
+		return j+1 < len(lx) && lx[j+1].Low == "it"
+	case "pointed", "points", "summed", "sums":
+		return j+1 < len(lx) && (lx[j+1].Low == "out" || lx[j+1].Low == "up")
+	case "notes", "claims", "reports", "comments", "posts", "terms", "calls", "charges", "counters", "quotes", "labels", "remarks", "demands", "promises", "tweets":
+		// Plural nouns as often as verbs: a verb follows its subject
+		// directly, a noun a determiner.
+		if j > 0 && lx[j-1].Word && (determiners[lx[j-1].Low] || possPronouns[lx[j-1].Low]) {
+			return false
+		}
+	}
+	return true
+}
+
+// locatives are prepositions that put a capitalised name in a place.
+var locatives = toSet(`at in from near into across outside inside to toward towards via through around throughout within`)
+
+var adverbs = toSet(`also later then once repeatedly publicly reportedly previously recently earlier again
+further flatly firmly bluntly simply quietly openly separately privately sharply angrily told frankly
+subsequently initially already now just still even only never often famously memorably`)
+
+var auxiliaries = toSet(`has have had was were is are be been being will would could should may might did does do`)
+
+// speakerishWord reports whether a lower-case word can stand in a speaker
+// phrase: a speaker noun, a role noun, or a common modifier of one.
+func speakerishWord(w string) bool {
+	return speakerNouns[w] || roleNouns[w] || speakerModifiers[w]
+}
+
+var speakerModifiers = toSet(`anonymous senior junior former ex top local foreign federal state national
+regional military intelligence security government police defense defence justice interior health
+finance economic political legal deputy acting chief lead principal independent western eastern american
+british european russian chinese iranian french german other unnamed unidentified another two three several
+some many a an the one of at for from and ministry white press retired longtime veteran high-ranking
+high ranking leading well-known prominent outside private public`)
+
+// forwardSpeaker reads a speaker phrase that starts at lx[i]: "Swedish
+// Interior Minister Lena Hallengren", "Gen. Marcus Dean, former director of
+// operations at the CIA", "an anonymous French intelligence source", "a
+// report by Vice".
+//
+// After "according to" (intro set) the comma usually ends the phrase
+// rather than opening an appositive, so an appositive must name a role.
+func (d *discourse) forwardSpeaker(lx []lexeme, i int, mentions []mention, intro bool) (*entity, string, bool) {
+	j := i
+	for j < len(lx) {
+		l := lx[j]
+		if !l.Word {
+			break
+		}
+		if j > i && npStops[l.Low] && !l.Cap {
+			// "Secretary of State X": "of" and "for" inside titles.
+			break
+		}
+		j++
+	}
+	if j == i {
+		return nil, "", false
+	}
+	phrase := lx[i:j]
+	// "a report by Vice": the author of a document speaks.
+	for k := 0; k+1 < len(phrase); k++ {
+		if (phrase[k].Low == "by" || phrase[k].Low == "from") && k > 0 && documentNouns[phrase[k-1].Low] && phrase[k+1].Cap {
+			phrase = phrase[k+1:]
+			break
+		}
+	}
+	ent, role, ok := d.resolvePhrase(phrase, mentions)
+	if !ok {
+		return nil, "", false
+	}
+	// An appositive after a comma gives the role: ", a global security
+	// scholar at King's College London."
+	if j < len(lx) && lx[j].is(",") {
+		k := j + 1
+		for k < len(lx) && !(lx[k].is(".") || lx[k].is(";") || lx[k].isQuoteMark() || (lx[k].is(",") && k+1 < len(lx) && lx[k+1].Word && (relativeWords[lx[k+1].Low] || lx[k+1].Low == "adding" || lx[k+1].Low == "noting" || lx[k+1].Low == "told" || lx[k+1].Low == "said"))) {
+			k++
+		}
+		app := lx[j+1 : k]
+		if r, ok := appositiveRole(app); ok && ent != nil && (ent.person || ent.plural) && (!intro || hasRoleNoun(app)) {
+			role = r
+			d.setRole(ent, role)
+		}
+	}
+	return ent, role, true
+}
+
+var documentNouns = toSet(`report study statement survey analysis investigation article editorial memo letter
+document filing post blog paper review assessment`)
+
+// backwardSpeaker reads the speaker phrase that ends right before lx[end]
+// (a reporting verb), starting no earlier than lx[start]: "he", "Clarke",
+// "the DOJ", "American officials", "Colin Clarke, a research head at X,".
+func (d *discourse) backwardSpeaker(lx []lexeme, start, end int, mentions []mention) (*entity, string, bool) {
+	k := end - 1
+	for k >= start && lx[k].Word && (adverbs[lx[k].Low] || auxiliaries[lx[k].Low]) {
+		k--
+	}
+	if k < start {
+		return nil, "", false
+	}
+	// "Colin Clarke, a research head at X, said"
+	if lx[k].is(",") {
+		parts := splitOnCommas(lx[start:k])
+		for pi := len(parts) - 2; pi >= 0; pi-- {
+			next := parts[pi+1]
+			relative := next[0].Word && relativeWords[next[0].Low]
+			if !relative && !isAppositive(next) {
+				continue
+			}
+			if ent, _, ok := d.resolvePhrase(tailPhrase(parts[pi]), mentions); ok && ent != nil {
+				role := ""
+				if !relative {
+					role = phraseText(stripDeterminer(next))
+					d.setRole(ent, role)
+				}
+				return ent, role, true
+			}
+		}
+		return nil, "", false
+	}
+	if !lx[k].Word {
+		return nil, "", false
+	}
+	phrase := tailPhrase(lx[start : k+1])
+	if len(phrase) == 0 {
+		return nil, "", false
+	}
+	return d.resolvePhrase(phrase, mentions)
+}
+
+// tailPhrase returns the noun phrase at the end of lx: the words after the
+// last punctuation mark, trimmed at the first word that cannot belong to a
+// speaker phrase, reading backwards.
+func tailPhrase(lx []lexeme) []lexeme {
+	s := len(lx)
+	for s > 0 {
+		l := lx[s-1]
+		if !l.Word {
+			if l.Text == "." && s >= 2 && lx[s-2].Word && strings.HasSuffix(lx[s-2].Text, ".") {
+				s--
+				continue
+			}
+			break
+		}
+		if !l.Cap && !speakerishWord(l.Low) && !personPronouns[l.Low] && !groupPronouns[l.Low] && !possPronouns[l.Low] && !nameJoiners[l.Low] && !strings.Contains(l.Text, ".") {
+			break
+		}
+		if (personPronouns[l.Low] || groupPronouns[l.Low]) && s < len(lx) {
+			break // "...he" cannot precede the rest of a phrase
+		}
+		s--
+		if determiners[l.Low] || possPronouns[l.Low] {
+			break
+		}
+	}
+	out := lx[s:]
+	// Joining words cannot start a phrase.
+	for len(out) > 0 && !out[0].Cap && (nameJoiners[out[0].Low] && !determiners[out[0].Low]) {
+		out = out[1:]
+	}
+	return out
+}
+
+// isAppositive reports whether a phrase set off by commas describes the
+// name before it: "a research head at ...", "former director of ...",
+// "military analyst".
+func hasRoleNoun(p []lexeme) bool {
+	for _, l := range p {
+		if l.Word && roleNouns[l.Low] {
+			return true
+		}
+	}
+	return false
+}
+
+func isAppositive(p []lexeme) bool {
+	if len(p) == 0 || len(p) > 25 {
+		return false
+	}
+	if p[0].Word && relativeWords[p[0].Low] {
+		return false
+	}
+	for _, l := range p {
+		if l.Word && relativeWords[l.Low] {
+			break // "the Ohio Republican who chairs ...": the clause describes
+		}
+		if l.Word && !l.Cap && (auxiliaries[l.Low] || reportingVerbs[l.Low]) {
+			return false // a clause, not a description
+		}
+	}
+	f := p[0]
+	if !f.Word {
+		return false
+	}
+	if determiners[f.Low] && f.Low != "that" && f.Low != "this" {
+		return true
+	}
+	if f.Low == "former" || f.Low == "ex" || strings.HasPrefix(f.Low, "ex-") || f.Low == "then" || f.Low == "now" {
+		return true
+	}
+	for _, l := range p {
+		if l.Word && roleNouns[l.Low] {
+			return true
+		}
+	}
+	return false
+}
+
+// appositiveRole returns the role an appositive gives: ", a research head
+// at X," or ", who studies industrial enzymes at the University of Porto".
+func appositiveRole(app []lexeme) (string, bool) {
+	if len(app) == 0 {
+		return "", false
+	}
+	if isAppositive(app) {
+		return phraseText(stripDeterminer(app)), true
+	}
+	// "who runs a lodge", "who chairs the committee": a present-tense
+	// description, not "who said" or "who asked not to be named".
+	if len(app) > 2 && app[0].Low == "who" && app[1].Word && !app[1].Cap && strings.HasSuffix(app[1].Low, "s") && !reportingVerbs[app[1].Low] && !auxiliaries[app[1].Low] {
+		return phraseText(app), true
+	}
+	return "", false
+}
+
+// roleBefore returns a role written in lower case before the name that
+// starts at slex[i]: "library director Anita Chow", "Defense attorney
+// Carla Brandt", "Tesfaye's coach, Berhanu Desta".
+func roleBefore(slex []lexeme, i int) string {
+	j := i - 1
+	if j >= 1 && slex[j].is(",") {
+		j--
+	}
+	if j < 0 || !slex[j].Word || slex[j].Cap || !roleNouns[slex[j].Low] {
+		return ""
+	}
+	s := j
+	for s-1 >= 0 && j-s < 4 {
+		l := slex[s-1]
+		if !l.Word || determiners[l.Low] || stopWords[l.Low] || reportingVerbs[l.Low] || introWords[l.Low] {
+			break
+		}
+		s--
+		if l.Poss {
+			// "Amnesty International’s senior advisor": the owner's whole name.
+			for s-1 >= 0 && slex[s-1].Word && slex[s-1].Cap && j-s < 8 {
+				s--
+			}
+			break
+		}
+	}
+	return phraseText(slex[s : j+1])
+}
+
+func stripDeterminer(p []lexeme) []lexeme {
+	if len(p) > 1 && p[0].Word && !p[0].Cap && (p[0].Low == "a" || p[0].Low == "an" || p[0].Low == "the") {
+		return p[1:]
+	}
+	if len(p) > 1 && p[0].Word && p[0].Cap && (p[0].Low == "the") && !p[1].Cap {
+		return p[1:]
+	}
+	return p
+}
+
+// phraseText returns the surface text of a run of lexemes with single
+// spaces, punctuation attached to the word before it.
+func phraseText(p []lexeme) string {
+	var sb strings.Builder
+	for i, l := range p {
+		if i > 0 && (l.Word || l.Text == "(" || l.Text == "—" || l.Text == "–") && !(p[i-1].Text == "(") {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(l.Text)
+	}
+	return strings.TrimRight(sb.String(), " ,.;:")
+}
+
+// isDescriptorOnly reports whether a phrase names no one: no capitalised
+// word beyond a sentence-initial determiner.
+func isDescriptorOnly(p []lexeme) bool {
+	for i, l := range p {
+		if l.Word && l.Cap && !(i == 0 && determiners[l.Low]) {
+			return false
+		}
+	}
+	return true
+}
+
+// resolvePhrase turns a speaker phrase into an entity and the role the
+// phrase gives, registering new names. Pronouns are resolved.
+func (d *discourse) resolvePhrase(p []lexeme, mentions []mention) (*entity, string, bool) {
+	p = trimPhrase(p)
+	if len(p) == 0 {
+		return nil, "", false
+	}
+	if len(p) == 1 && p[0].Word {
+		w := p[0].Low
+		switch {
+		case personPronouns[w]:
+			if e := d.nearestPerson(p[0].Start, mentions); e != nil {
+				return e, "", true
+			}
+			return nil, "", false
+		case w == "they" || w == "we":
+			if d.group != nil {
+				return d.group, "", true
+			}
+			return nil, "", false
+		case w == "it":
+			if d.group != nil && !d.group.plural {
+				return d.group, "", true
+			}
+			return nil, "", false
+		case w == "i":
+			return nil, "", false
+		}
+	}
+	// "his colonel", "her lawyer": a role of the person referred to.
+	if p[0].Word && possPronouns[p[0].Low] && len(p) > 1 {
+		if p[0].Low == "his" || p[0].Low == "her" {
+			if owner := d.nearestPerson(p[0].Start, mentions); owner != nil {
+				rest := phraseText(p[1:])
+				e := &entity{name: owner.name + "’s " + rest, person: true}
+				if roleNouns[p[len(p)-1].Low] && len(p) == 2 {
+					// "his colonel" in a sentence about him: the owner's own
+					// role as the text gives it.
+					e = owner
+				}
+				return e, "", true
+			}
+		}
+		return nil, "", false
+	}
+	// Split into title, role and name.
+	title, role, name := splitName(p)
+	if name != "" {
+		e := d.lookup(name, title, role)
+		return e, role, true
+	}
+	// No name: a descriptor ("an anonymous French intelligence source",
+	// "American officials", "the ministry"). A definite one may point back
+	// to someone already named ("the source", "the minister").
+	desc := stripDeterminer(p)
+	head := desc[len(desc)-1]
+	if !head.Word || !(speakerNouns[head.Low] || roleNouns[head.Low]) {
+		return nil, "", false
+	}
+	if p[0].Low == "the" && len(desc) <= 2 {
+		if e := d.byRoleHead(head.Low); e != nil {
+			return e, "", true
+		}
+	}
+	text := phraseText(desc)
+	plural := strings.HasSuffix(head.Low, "s") && !strings.HasSuffix(head.Low, "ss") || head.Low == "police" || head.Low == "people" || head.Low == "authorities"
+	e := d.findOrAdd(text, "", "", false, plural)
+	return e, "", true
+}
+
+// trimPhrase drops leading and trailing punctuation and stray joining
+// words.
+func trimPhrase(p []lexeme) []lexeme {
+	for len(p) > 0 && !p[0].Word {
+		p = p[1:]
+	}
+	for len(p) > 0 && !p[len(p)-1].Word {
+		p = p[:len(p)-1]
+	}
+	for len(p) > 0 && p[len(p)-1].Word && !p[len(p)-1].Cap && (p[len(p)-1].Low == "and" || p[len(p)-1].Low == "of") {
+		p = p[:len(p)-1]
+	}
+	return p
+}
+
+// splitName splits a phrase such as "Swedish Interior Minister Lena
+// Hallengren", "Gen. Marcus Dean", "the DOJ" or "Amnesty International's
+// senior advisor Hamed Rezaei" into title, role and name. The name is the
+// trailing run of capitalised words after the last role noun; an
+// organisation's name is the whole capitalised run.
+func splitName(p []lexeme) (title, role, name string) {
+	lastRole := -1
+	for i, l := range p {
+		// A capitalised role noun at the end is a surname: "Marcus Dean".
+		if l.Word && roleNouns[strings.TrimSuffix(l.Low, ".")] && !l.Poss && (!l.Cap || i+1 < len(p) || i == 0 || determiners[p[i-1].Low]) {
+			lastRole = i
+		}
+	}
+	// The trailing run of capitalised words.
+	s := len(p)
+	for s > lastRole+1 {
+		l := p[s-1]
+		if l.Word && (l.Cap || (nameJoiners[l.Low] && s < len(p) && s-1 > lastRole+1)) {
+			s--
+			continue
+		}
+		break
+	}
+	for s < len(p) && p[s].Word && !p[s].Cap {
+		s++ // a name does not start with a joining word
+	}
+	if s >= len(p) {
+		return "", "", ""
+	}
+	run := p[s:]
+	// Titles before the name: "Gen.", "Dr."
+	for len(run) > 1 && titleAbbrevs[run[0].Low] {
+		if title != "" {
+			title += " "
+		}
+		title += run[0].Text
+		run = run[1:]
+	}
+	// "The" of an organisation belongs to its name only when capitalised
+	// mid-sentence; drop a leading determiner.
+	if len(run) > 1 && determiners[run[0].Low] {
+		run = run[1:]
+	}
+	// A run after a role noun that starts with "of State" belongs to the
+	// role: "Secretary of State Antony Blinken".
+	rolePart := p[:s]
+	for len(run) > 2 && (orgWords[run[0].Low] || run[0].Low == "of" || run[0].Low == "for") {
+		if lastRole < 0 {
+			break
+		}
+		rolePart = p[:len(p)-len(run)+1]
+		run = run[1:]
+	}
+	name = phraseText(run)
+	for len(rolePart) > 0 && rolePart[0].Word && determiners[rolePart[0].Low] {
+		rolePart = rolePart[1:]
+	}
+	if len(rolePart) > 0 {
+		rp := rolePart
+		// Titles may also stand in the role part: "Gen." before a role.
+		role = phraseText(rp)
+		if title == "" && len(rp) == 1 && titleAbbrevs[rp[0].Low] {
+			title, role = rp[0].Text, ""
+		}
+	}
+	return title, role, name
+}
+
+// lookup finds the entity a name refers to: a full name seen before, or
+// a surname or first name of one; otherwise it registers a new entity.
+func (d *discourse) lookup(name, title, role string) *entity {
+	words := strings.Fields(name)
+	person := isPersonName(words)
+	if e := d.find(name); e != nil {
+		if e.title == "" {
+			e.title = title
+		}
+		if e.role == "" && role != "" && e.person {
+			e.role = role
+		}
+		return e
+	}
+	if len(words) == 1 {
+		// A surname (or first name) of someone named in full before.
+		for i := len(d.entities) - 1; i >= 0; i-- {
+			e := d.entities[i]
+			if !e.person {
+				continue
+			}
+			ew := strings.Fields(e.name)
+			if len(ew) > 1 && (strings.EqualFold(ew[len(ew)-1], words[0]) || strings.EqualFold(ew[0], words[0])) {
+				if e.role == "" && role != "" {
+					e.role = role
+				}
+				if e.title == "" {
+					e.title = title
+				}
+				return e
+			}
+		}
+		// A single capitalised word with a title or role is a person.
+		person = title != "" || role != ""
+	}
+	return d.findOrAdd(name, title, role, person, false)
+}
+
+// isPersonName reports whether capitalised words name a person rather
+// than an organisation, a publication or a place.
+func isPersonName(words []string) bool {
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	for _, w := range words {
+		lw := strings.ToLower(strings.Trim(w, ".,’'"))
+		lw = strings.TrimSuffix(strings.TrimSuffix(lw, "’s"), "'s")
+		if orgWords[lw] {
+			return false
+		}
+		if isUpperWord(w) && utf8.RuneCountInString(w) > 1 {
+			return false // an acronym: DOJ, FSB
+		}
+	}
+	return true
+}
+
+func (d *discourse) find(name string) *entity {
+	for i := len(d.entities) - 1; i >= 0; i-- {
+		if strings.EqualFold(d.entities[i].name, name) {
+			return d.entities[i]
+		}
+	}
+	return nil
+}
+
+func (d *discourse) findOrAdd(name, title, role string, person, plural bool) *entity {
+	if e := d.find(name); e != nil {
+		return e
+	}
+	e := &entity{name: name, title: title, role: role, person: person, plural: plural}
+	d.entities = append(d.entities, e)
+	return e
+}
+
+func (d *discourse) setRole(e *entity, role string) {
+	if e != nil && e.role == "" && role != "" {
+		e.role = role
+	}
+}
+
+// byRoleHead finds the latest entity whose role or name ends in the given
+// noun: "the source" -> "US intelligence source".
+func (d *discourse) byRoleHead(head string) *entity {
+	for i := len(d.entities) - 1; i >= 0; i-- {
+		e := d.entities[i]
+		for _, s := range []string{e.role, e.name} {
+			f := strings.Fields(strings.ToLower(s))
+			for _, w := range f {
+				if strings.Trim(w, ",.") == head {
+					return e
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// noteSpeaker records the speaker of a quotation for pronouns that follow.
+func (d *discourse) noteSpeaker(e *entity) {
+	d.lastQuote = e
+	if e.person && !e.plural {
+		d.focus = e
+	} else {
+		d.group = e
+	}
+}
+
+// nearestPerson resolves "he" or "she" at offset off: a person named
+// earlier in the same sentence (outside quotations), else the person in
+// focus.
+func (d *discourse) nearestPerson(off int, mentions []mention) *entity {
+	for i := len(mentions) - 1; i >= 0; i-- {
+		m := mentions[i]
+		if m.end <= off && m.ent.person && !m.ent.plural {
+			return m.ent
+		}
+	}
+	return d.focus
+}
+
+// A mention is a person or organisation named in a sentence.
+type mention struct {
+	start, end int
+	ent        *entity
+	subject    bool // the subject of its sentence or clause
+	poss       bool // a possessive: "Putin’s private army"
+}
+
+// mentions finds the people and organisations a sentence names outside
+// quotation marks, registering them with the roles the sentence gives
+// ("Colin Clarke, a research head at X," and "President Putin").
+func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []mention {
+	var out []mention
+	subjectAt := subjectStart(slex)
+	for i := 0; i < len(slex); i++ {
+		l := slex[i]
+		if !l.Word || !l.Cap || insideSpans(spans, l.Start) {
+			continue
+		}
+		// A run of capitalised words (with joining words and initials).
+		j := i
+		for j < len(slex) && slex[j].Word && !insideSpans(spans, slex[j].Start) && (slex[j].Cap || (nameJoiners[slex[j].Low] && j+1 < len(slex) && slex[j+1].Cap && slex[j].Low != "and" && slex[j].Low != "the")) {
+			j++
+			if slex[j-1].Poss {
+				break
+			}
+		}
+		run := slex[i:j]
+		// Leading role words and titles: "President Putin", "Gen. Dean",
+		// "Swedish Interior Minister Lena Hallengren".
+		k := 0
+		for k < len(run) && (roleNouns[strings.TrimSuffix(run[k].Low, ".")] || titleAbbrevs[run[k].Low] || (k == 0 && (determiners[run[k].Low] || introWords[run[k].Low] || sentenceStarter[run[k].Low]))) {
+			k++
+		}
+		// Modifiers before a role noun ("Swedish Interior Minister").
+		for m := len(run) - 1; m >= k; m-- {
+			if roleNouns[strings.TrimSuffix(run[m].Low, ".")] {
+				k = m + 1
+				break
+			}
+		}
+		nameLex := run[k:]
+		if len(nameLex) == 0 {
+			i = j - 1
+			continue
+		}
+		words := make([]string, len(nameLex))
+		for x, nl := range nameLex {
+			words[x] = nl.Text
+			if nl.Poss {
+				words[x] = strings.TrimSuffix(strings.TrimSuffix(nl.Text, "’s"), "'s")
+			}
+		}
+		name := strings.Join(words, " ")
+		var e *entity
+		var pre []lexeme
+		if k > 0 {
+			pre = run[:k]
+			// A role written in lower case before the run: "senior advisor".
+		}
+		title, role := "", ""
+		if k == 0 {
+			role = roleBefore(slex, i)
+		}
+		for _, pl := range pre {
+			if titleAbbrevs[pl.Low] && title == "" {
+				title = pl.Text
+			}
+		}
+		if len(pre) > 0 && role == "" {
+			rp := pre
+			for len(rp) > 0 && (determiners[rp[0].Low] || introWords[rp[0].Low] || sentenceStarter[rp[0].Low] || titleAbbrevs[rp[0].Low]) {
+				rp = rp[1:]
+			}
+			role = phraseText(rp)
+		}
+		place := i > 0 && slex[i-1].Word && locatives[slex[i-1].Low] && k == 0
+		if place && d.find(name) == nil {
+			// "at Maple Grove", "in Karabulak": a place, unless named before.
+			i = j - 1
+			continue
+		}
+		if isPersonName(words) || (len(words) == 1 && (title != "" || role != "" || d.knownSurname(words[0]))) {
+			e = d.lookup(name, title, role)
+		} else if len(words) >= 1 && (orgLike(words) || isUpperWord(words[0])) && !nameLex[0].Poss {
+			e = d.findOrAdd(name, "", "", false, false)
+		}
+		if e != nil {
+			// "Colin Clarke, a research head at X, ..." gives the role.
+			if j < len(slex) && slex[j].is(",") && e.person {
+				end := j + 1
+				for end < len(slex) && !slex[end].is(",") && !slex[end].is(".") && !slex[end].is(";") && !slex[end].isQuoteMark() && !slex[end].is("(") {
+					end++
+				}
+				if r, ok := appositiveRole(slex[j+1 : end]); ok {
+					d.setRole(e, r)
+				}
+			}
+			out = append(out, mention{start: run[0].Start, end: run[len(run)-1].End, ent: e, subject: i == subjectAt, poss: run[len(run)-1].Poss})
+		}
+		i = j - 1
+	}
+	return out
+}
+
+func (d *discourse) knownSurname(w string) bool {
+	for _, e := range d.entities {
+		if !e.person {
+			continue
+		}
+		f := strings.Fields(e.name)
+		if len(f) > 1 && strings.EqualFold(f[len(f)-1], w) {
+			return true
+		}
+	}
+	return false
+}
+
+func orgLike(words []string) bool {
+	for _, w := range words {
+		if orgWords[strings.ToLower(strings.Trim(w, ".,"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectStart returns the index of the lexeme where the sentence's
+// subject starts, after introductory phrases ending with commas ("In
+// Washington, ...", "At the briefing on March 19, ...").
+func subjectStart(slex []lexeme) int {
+	i := 0
+	for rounds := 0; rounds < 3 && i < len(slex); rounds++ {
+		if !slex[i].Word || !introWords[slex[i].Low] {
+			break
+		}
+		j := i
+		for j < len(slex) && j < i+20 && !slex[j].is(",") {
+			j++
+		}
+		if j >= len(slex) || !slex[j].is(",") {
+			break
+		}
+		i = j + 1
+		// "According to X (and others), at the same time, ..."
+	}
+	for i < len(slex) && slex[i].Word && determiners[slex[i].Low] {
+		i++
+	}
+	for i < len(slex) && slex[i].Word && !slex[i].Cap && speakerModifiers[slex[i].Low] {
+		i++
+	}
+	return i
+}
+
+// updateFocus moves the focus after a sentence: to a person who is the
+// sentence's subject, or who is named as the one a report quotes or
+// according to whom something is so.
+func (d *discourse) updateFocus(text string, slex []lexeme, spans []quoteSpan, mentions []mention) {
+	for _, m := range mentions {
+		if !m.ent.person {
+			if m.subject {
+				d.group = m.ent
+			}
+			continue
+		}
+		if m.subject {
+			d.focus = m.ent
+			return
+		}
+	}
+	// A sentence whose subject is "he" or "she" keeps the focus; one
+	// about something else hands it to the last person it introduces
+	// ("The best-placed Austrian was Julia Mayrhofer, who ...").
+	if i := subjectStart(slex); i < len(slex) && slex[i].Word && personPronouns[slex[i].Low] {
+		return
+	}
+	for i := len(mentions) - 1; i >= 0; i-- {
+		if m := mentions[i]; m.ent.person && !m.ent.plural && !m.poss {
+			d.focus = m.ent
+			return
+		}
+	}
+	// "The report quotes Colin Clarke, ..., who says ..." and
+	// "According to X, ...": the person quoted becomes the focus.
+	for _, m := range mentions {
+		if !m.ent.person || m.ent.plural {
+			continue
+		}
+		for i, l := range slex {
+			if l.Start >= m.start {
+				break
+			}
+			if l.Word && (l.Low == "quotes" || l.Low == "quoted" || l.Low == "cites" || l.Low == "cited" || l.Low == "interviewed" || (l.Low == "to" && i > 0 && slex[i-1].Low == "according")) && m.start-l.End < 40 {
+				d.focus = m.ent
+				return
+			}
+		}
+	}
+}

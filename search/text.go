@@ -1,0 +1,277 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// cp1252 maps the bytes 0x80-0x9F of Windows-1252 to their runes. Bytes that
+// are not valid UTF-8 in scraped text are nearly always Windows-1252 (or its
+// subset Latin-1), so that is how repairText reads them.
+var cp1252 = [32]rune{
+	'€', '\u0081', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u008d', 'Ž', '\u008f',
+	'\u0090', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u009d', 'ž', 'Ÿ',
+}
+
+// repairText returns s as valid UTF-8, reading every byte that is not part
+// of a valid UTF-8 sequence as Windows-1252. It reports whether it changed
+// anything.
+func repairText(b []byte) (string, bool) {
+	if utf8.Valid(b) {
+		return string(b), false
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/8)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			c := b[0]
+			switch {
+			case c >= 0x80 && c <= 0x9f:
+				sb.WriteRune(cp1252[c-0x80])
+			default:
+				sb.WriteRune(rune(c))
+			}
+			b = b[1:]
+			continue
+		}
+		sb.Write(b[:size])
+		b = b[size:]
+	}
+	return sb.String(), true
+}
+
+// normalizeText makes line endings, spaces and invisible characters uniform
+// so that the parser sees one shape of text: LF line ends, plain spaces,
+// no zero-width or soft-hyphen characters, no trailing blanks.
+func normalizeText(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '\r':
+			if i < len(s) && s[i] == '\n' {
+				continue
+			}
+			sb.WriteByte('\n')
+		case r == '\t' || r == '\u00a0' || r == '\u202f' || (r >= '\u2000' && r <= '\u200a') || r == '\u3000' || r == '\u205f':
+			sb.WriteByte(' ')
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			// invisible: drop
+		case r == '\u2028' || r == '\u2029' || r == '\u0085':
+			sb.WriteByte('\n')
+		case r < ' ' && r != '\n':
+			// other control characters: drop
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	lines := strings.Split(sb.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// collapseSpaces replaces runs of white space with one space and trims the
+// ends.
+func collapseSpaces(s string) string {
+	if !strings.ContainsAny(s, " \n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// span is a byte range [Start, End) of a string.
+type span struct{ Start, End int }
+
+// abbreviations are words that end with a period without ending a sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "mx": true, "dr": true, "prof": true, "gen": true, "lt": true,
+	"col": true, "capt": true, "cpt": true, "sgt": true, "maj": true, "adm": true, "cmdr": true, "sen": true,
+	"rep": true, "gov": true, "pres": true, "amb": true, "hon": true, "rev": true, "fr": true, "st": true,
+	"jr": true, "sr": true, "inc": true, "ltd": true, "co": true, "corp": true, "plc": true, "llc": true,
+	"vs": true, "no": true, "nos": true, "jan": true, "feb": true, "mar": true, "apr": true, "jun": true,
+	"jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "mon": true,
+	"tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true, "fri": true, "sat": true,
+	"sun": true, "approx": true, "est": true, "dept": true, "univ": true, "assn": true, "ave": true,
+	"blvd": true, "mt": true, "ft": true, "fig": true, "vol": true, "op": true, "cf": true, "al": true,
+	"supt": true, "insp": true, "det": true, "cpl": true, "pvt": true, "brig": true, "msgr": true,
+}
+
+// isAbbrevBefore reports whether the word that ends at s[:i] (i is the index
+// of a period) is an abbreviation or an initial, so the period does not end
+// a sentence.
+func isAbbrevBefore(s string, i int) bool {
+	j := i
+	for j > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		j -= size
+	}
+	word := s[j:i]
+	if word == "" {
+		return false
+	}
+	if strings.Contains(word, ".") {
+		// U.S. or e.g. or a.m.: a dotted abbreviation.
+		return true
+	}
+	if utf8.RuneCountInString(word) == 1 {
+		r, _ := utf8.DecodeRuneInString(word)
+		return unicode.IsUpper(r) // an initial: "J. Smith"
+	}
+	return abbreviations[strings.ToLower(word)]
+}
+
+func isClosingPunct(r rune) bool {
+	switch r {
+	case '"', '\'', '”', '’', ')', ']', '»', '›':
+		return true
+	}
+	return false
+}
+
+func isOpeningQuote(r rune) bool {
+	switch r {
+	case '"', '“', '‘', '\'', '«', '‹', '(', '[', '„':
+		return true
+	}
+	return false
+}
+
+// splitSentences returns the sentences of a paragraph as byte spans, trimmed
+// of surrounding spaces. A sentence ends at . ! ? or … (after any closing
+// quotes or brackets) when the next word starts with an upper-case letter,
+// a digit or an opening quote, and the period is not part of an
+// abbreviation or an initial.
+func splitSentences(s string) []span {
+	var out []span
+	start := 0
+	n := len(s)
+	for i := 0; i < n; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != '.' && r != '!' && r != '?' && r != '…' {
+			i += size
+			continue
+		}
+		dot := i
+		termEnd := i + size
+		// Runs of terminators: "?!", "...".
+		for termEnd < n {
+			r2, s2 := utf8.DecodeRuneInString(s[termEnd:])
+			if r2 != '.' && r2 != '!' && r2 != '?' && r2 != '…' {
+				break
+			}
+			termEnd += s2
+		}
+		end := termEnd
+		for end < n {
+			r2, s2 := utf8.DecodeRuneInString(s[end:])
+			if !isClosingPunct(r2) {
+				break
+			}
+			end += s2
+		}
+		i = end
+		if end >= n {
+			break
+		}
+		if nr, _ := utf8.DecodeRuneInString(s[end:]); nr != ' ' && nr != '\n' {
+			continue
+		}
+		next := nextWordStart(s, end)
+		if next >= n {
+			break
+		}
+		c, _ := utf8.DecodeRuneInString(s[next:])
+		if !(unicode.IsUpper(c) || unicode.IsDigit(c) || isOpeningQuote(c) || c == '•' || c == '—' || c == '–') {
+			continue
+		}
+		if r == '.' && termEnd == dot+1 && end == termEnd && isAbbrevBefore(s, dot) {
+			// "Gen. Marcus Dean", "the U.S. Senate": no end, unless the
+			// next word plainly starts a sentence ("... in the U.S. The").
+			if !sentenceStarter[strings.ToLower(wordAt(s, next))] {
+				continue
+			}
+		}
+		out = appendSpan(out, s, start, end)
+		start = next
+	}
+	out = appendSpan(out, s, start, n)
+	return out
+}
+
+// sentenceStarter lists words that, capitalised after an abbreviation's
+// period, show that a new sentence has begun ("... in the U.S. The ...").
+var sentenceStarter = map[string]bool{
+	"the": true, "a": true, "an": true, "he": true, "she": true, "it": true, "they": true, "we": true,
+	"i": true, "this": true, "that": true, "these": true, "those": true, "but": true, "and": true,
+	"in": true, "on": true, "at": true, "however": true, "there": true, "his": true, "her": true,
+	"its": true, "their": true, "our": true, "officials": true, "according": true, "meanwhile": true,
+	"after": true, "before": true, "while": true, "when": true, "if": true, "as": true, "for": true,
+	"some": true, "many": true, "most": true, "one": true, "two": true, "last": true, "earlier": true,
+}
+
+func nextWordStart(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+func wordAt(s string, i int) string {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		j += size
+	}
+	return s[i:j]
+}
+
+func appendSpan(out []span, s string, start, end int) []span {
+	for start < end && (s[start] == ' ' || s[start] == '\n') {
+		start++
+	}
+	for end > start && (s[end-1] == ' ' || s[end-1] == '\n') {
+		end--
+	}
+	if start < end {
+		out = append(out, span{start, end})
+	}
+	return out
+}
+
+// wordCount counts the words of s: runs of letters or digits.
+func wordCount(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w || (in && (r == '\'' || r == '’' || r == '-'))
+	}
+	return n
+}
+
+// endsSentence reports whether s ends with sentence punctuation, ignoring
+// closing quotes and brackets.
+func endsSentence(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isClosingPunct(r) || r == ' ' })
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == '.' || r == '!' || r == '?' || r == '…'
+}
