@@ -348,7 +348,7 @@ own same shan't she she'd she'll she's should shouldn't so some such than that t
 themselves then there there's these they they'd they'll they're they've this those through to too under
 until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
 while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself
-yourselves also just will shall may might must whose whether yet s t d ll m o re ve y ain`)
+yourselves also just will shall may might must whose whether yet s t d ll m o re ve y ain many much`)
 
 // questionWords open a question and say what kind of answer it wants; they
 // are stop words for matching.

@@ -208,3 +208,23 @@ func TestParseLabelledSpeakers(t *testing.T) {
 		t.Errorf("role accuracy %d/%d; want at least 80%%", roleRight, roles)
 	}
 }
+
+// walkFiles calls fn for every article file under dir with its path
+// relative to dir (slash-separated) and content.
+func walkFiles(dir string, fn func(rel string, data []byte)) error {
+	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !IsArticleFile(p) {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		fn(filepath.ToSlash(rel), data)
+		return nil
+	})
+}

@@ -1,0 +1,138 @@
+package search
+
+import (
+	"sort"
+	"strings"
+)
+
+// QuoteHit is a quotation with where it stands.
+type QuoteHit struct {
+	Quote
+	Article      ArticleInfo
+	PassageIndex int
+}
+
+// Quotes returns the quotations of the corpus, newest article first and
+// in article order within one; with speaker set, only those whose speaker
+// has all of its words (in any order, case and accents ignored: "clarke"
+// finds "Colin Clarke"). Unattributed quotations are included only when
+// speaker is empty.
+func (ix *Index) Quotes(speaker string) ([]QuoteHit, error) {
+	want := ix.nameWords(speaker)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []QuoteHit
+	err := ix.cat.eachPassage(func(id string, idx int, p *passageRec) error {
+		r := ix.articles[id]
+		if r == nil || r.Gen != p.Gen {
+			return nil
+		}
+		for _, q := range p.Quotes {
+			if len(want) > 0 && !hasWords(ix.nameWords(q.Speaker), want) {
+				continue
+			}
+			out = append(out, QuoteHit{Quote: q, Article: r.info(), PassageIndex: idx})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.Article.Published.Equal(b.Article.Published) {
+			return a.Article.Published.After(b.Article.Published)
+		}
+		if a.Article.ID != b.Article.ID {
+			return a.Article.ID < b.Article.ID
+		}
+		if a.PassageIndex != b.PassageIndex {
+			return a.PassageIndex < b.PassageIndex
+		}
+		return a.Start < b.Start
+	})
+	return out, nil
+}
+
+// Speaker is someone the corpus quotes.
+type Speaker struct {
+	Name   string
+	Title  string
+	Role   string // the role given most often
+	Quotes int
+}
+
+// Speakers returns everyone the corpus quotes, most quoted first.
+func (ix *Index) Speakers() ([]Speaker, error) {
+	qs, err := ix.Quotes("")
+	if err != nil {
+		return nil, err
+	}
+	type acc struct {
+		Speaker
+		roles map[string]int
+	}
+	byName := make(map[string]*acc)
+	var order []string
+	for _, q := range qs {
+		if q.Speaker == "" {
+			continue
+		}
+		k := strings.ToLower(q.Speaker)
+		a := byName[k]
+		if a == nil {
+			a = &acc{Speaker: Speaker{Name: q.Speaker, Title: q.Title}, roles: map[string]int{}}
+			byName[k] = a
+			order = append(order, k)
+		}
+		a.Quotes++
+		if q.Role != "" {
+			a.roles[q.Role]++
+		}
+	}
+	out := make([]Speaker, 0, len(order))
+	for _, k := range order {
+		a := byName[k]
+		best := 0
+		for r, n := range a.roles {
+			if n > best || (n == best && r < a.Role) {
+				a.Role, best = r, n
+			}
+		}
+		out = append(out, a.Speaker)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Quotes != out[j].Quotes {
+			return out[i].Quotes > out[j].Quotes
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
+}
+
+// nameWords returns the folded words of a name.
+func (ix *Index) nameWords(s string) []string {
+	var out []string
+	for _, t := range ix.an.tokens(s) {
+		if !t.Joined {
+			out = append(out, t.Norm)
+		}
+	}
+	return out
+}
+
+func hasWords(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
