@@ -25,11 +25,13 @@ var (
 	reRelatedLink = regexp.MustCompile(`(?i)^(?:read (?:more|also|next)|related|see also|also read|more)\s*[:|»>–—-]\s*\S`)
 
 	// Blog and CMS footers and navigation.
-	reFooter = regexp.MustCompile(`(?i)^(?:posted (?:in|by|on|at|under)\b.*|filed (?:under|in)\b.*|labels?\s*:.*|tags?\s*:.*|tagged\s*(?:with)?\s*:.*|categor(?:y|ies)\s*:.*|topics?\s*:.*|share (?:this|on|via|the|to|article|story)\b.*|share\s*:?|shares?|newer posts?.*|older posts?.*|home\s*»?|subscribe to:.*|subscribe(?: now| today| here)?[.!]?|sign up(?: for (?:our|the) newsletter)?.*|follow us(?: on)?\b.*|click here\b.*|all rights reserved\.?.*|(?:copyright|©|\(c\))\s*(?:\d{4}|©)?.*|image (?:source|credit)s?\s*:.*|photo (?:credit|source)s?\s*:.*|reporting by\b.*|editing by\b.*|additional reporting\b.*|written by\b.*\bedited by\b.*|contact (?:the )?(?:author|us|reporter)\b.*|about the author\b.*|terms (?:of (?:use|service)|and conditions).*|privacy policy.*|cookie (?:policy|settings|preferences).*|(?:this|the) (?:article|story) (?:was|has been) (?:updated|corrected|amended)\b.*|emailthis.*|blogthis!?.*|share to (?:twitter|facebook|pinterest|x)\b.*|powered by (?:blogger|wordpress)\b.*|subscribe to our newsletter.*|get (?:our|the) newsletter.*|sign in\b.*|log in\b.*|register\b.*|next (?:post|article|story)\s*:?.*|previous (?:post|article|story)\s*:?.*|(?:prev|previous)\s*(?:\||/)\s*next|our (?:standards|editorial (?:standards|principles|guidelines))\b.*|(?:editorial|ethics) (?:standards|policy|principles)\s*:.*)$`)
+	reFooter = regexp.MustCompile(`(?i)^(?:posted (?:in|by|on|at|under)\b.*|filed (?:under|in)\b.*|labels?\s*:.*|tags?\s*:.*|tagged\s*(?:with)?\s*:.*|categor(?:y|ies)\s*:.*|topics?\s*:.*|share (?:this|on|via|the|to|article|story)\b.*|share\s*:?|shares?|newer posts?.*|older posts?.*|home\s*»?|subscribe to:.*|subscribe(?: now| today| here)?[.!]?|sign up(?: for (?:our|the) newsletter)?.*|follow us(?: on)?\b.*|click here\b.*|all rights reserved\.?.*|(?:copyright|©|\(c\))\s*(?:\d{4}|©)?.*|image (?:source|credit)s?\s*:.*|photo (?:credit|source)s?\s*:.*|reporting by\b.*|editing by\b.*|additional reporting\b.*|written by\b.*\bedited by\b.*|contact (?:the )?(?:author|us|reporter)\b.*|about the author\b.*|terms (?:of (?:use|service)|and conditions).*|privacy policy.*|cookie (?:policy|settings|preferences).*|(?:this|the) (?:article|story) (?:was|has been) (?:updated|corrected|amended)\b.*|emailthis.*|blogthis!?.*|share to (?:twitter|facebook|pinterest|x)\b.*|powered by (?:blogger|wordpress)\b.*|subscribe to our newsletter.*|get (?:our|the) newsletter.*|sign in\b.*|log in\b.*|register\b.*|next (?:post|article|story)\s*:?.*|previous (?:post|article|story)\s*:?.*|(?:prev|previous)\s*(?:\||/)\s*next|our (?:standards|editorial (?:standards|principles|guidelines))\b.*|(?:editorial|ethics) (?:standards|policy|principles)\s*:.*|(?:[\p{L}&' ]{0,40} )?(?:editorial standards|editorial guidelines|trust principles|corrections policy|code of ethics|ethics policy))$`)
 
 	reURLOnly    = regexp.MustCompile(`^(?:<?(?:https?://|www\.)\S+>?\s*)+$`)
 	reEmail      = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email(?:\s|&#160;|&nbsp;)*protected\]`)
 	reBreadcrumb = regexp.MustCompile(`^(?:[\p{L}\p{N}&' ]{1,30}\s*(?:>|»|/|›)\s*){2,}[\p{L}\p{N}&' ]{1,40}$`)
+	// "Football | Transfers", "World › Europe": a section path.
+	reSectionPath = regexp.MustCompile(`^\p{Lu}[\p{L}&']*(?: \p{Lu}[\p{L}&']*){0,2}(?: (?:\||›|»|>|/) \p{Lu}[\p{L}&']*(?: \p{Lu}[\p{L}&']*){0,2})+$`)
 )
 
 // shareWords are the words of a share bar.
@@ -64,7 +66,10 @@ func isShareBar(s string) bool {
 // article text, and whether it starts the trailing part of a page
 // (comments, related links) after which short blocks are furniture too.
 func isBoilerplate(s string) (boiler, tail bool) {
-	t := strings.TrimSpace(strings.Trim(s, "*_#=[]() "))
+	t := strings.TrimSpace(strings.Trim(s, "*_#=[] "))
+	if strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") && strings.Count(t, "(") == 1 {
+		t = strings.TrimSpace(t[1 : len(t)-1]) // "(Reporting by ...; Editing by ...)"
+	}
 	if t == "" {
 		return true, false
 	}
@@ -82,7 +87,7 @@ func isBoilerplate(s string) (boiler, tail bool) {
 			return true, false
 		case isShareBar(t):
 			return true, false
-		case reBreadcrumb.MatchString(t):
+		case reBreadcrumb.MatchString(t), reSectionPath.MatchString(t):
 			return true, false
 		}
 	}
@@ -121,11 +126,11 @@ func isCode(s string) bool {
 
 // reSolicit matches the sentences that ask the reader to do something for
 // the publication: write in, share their thoughts, send tips, subscribe.
-var reSolicit = regexp.MustCompile(`(?i)\b(?:please\s+)?(?:share your (?:thoughts|views|opinions?|comments|stories)|send (?:us )?(?:your |a )?(?:tips?|thoughts|views|letters?|comments|stories)|(?:email|e-mail|write to|contact|reach|message) us\b|let us know|tell us (?:what|your|in)|get in touch|drop us a (?:line|note)|have a (?:news )?tip|got a (?:news )?tip|tips? (?:line|@)|in the comments(?: below| section)?|leave (?:a|your) comment|subscribe to (?:our|the)\b|sign up (?:for|to)\b|follow us (?:on|at)\b|support (?:our|independent) journalism|donate to|become a (?:member|subscriber|patron)|by emailing)`)
+var reSolicit = regexp.MustCompile(`(?i)\b(?:please\s+)?(?:share your (?:thoughts|views|opinions?|comments|stories)|send (?:us )?(?:your |a )?(?:tips?|thoughts|views|letters?|comments|stories)|(?:email|e-mail|write to|contact|reach|message) us\b|let us know|tell us (?:what|your|in)|get in touch|drop us a (?:line|note)|have a (?:news )?tip|got a (?:news )?tip|tips? (?:line|@)|in the comments(?: below| section)?|(?:contact|email|e-mail|write to|call) (?:our|the) (?:newsroom|news ?desk|editors?|reporters?|tip ?line)|leave (?:a|your) comment|subscribe to (?:our|the)\b|sign up (?:for|to)\b|follow us (?:on|at)\b|support (?:our|independent) journalism|donate to|become a (?:member|subscriber|patron)|by emailing)`)
 
 // reReaderQuestion matches a sentence that turns to the reader: "In your
 // opinion, ...?", "What do you think?".
-var reReaderQuestion = regexp.MustCompile(`(?i)(?:\byour (?:opinion|view|thoughts|take)\b|\bwhat do you think\b|\bdo you (?:agree|think|believe)\b|\bwould you\b|\bhave your say\b).*\?$`)
+var reReaderQuestion = regexp.MustCompile(`(?i)\b(?:you|your)\b.*\?["”]?$`)
 
 var reCourtesy = regexp.MustCompile(`(?i)^(?:thank you|thanks|thanks for reading|thank you for reading|cheers)[.!]*$`)
 
@@ -134,6 +139,9 @@ var reCourtesy = regexp.MustCompile(`(?i)^(?:thank you|thanks|thanks for reading
 // questions and courtesies around them. It returns what is left, which may
 // be "".
 func stripSolicitations(p string) string {
+	if !maySolicit(p) {
+		return p
+	}
 	if !reSolicit.MatchString(p) && !reEmail.MatchString(p) && !reReaderQuestion.MatchString(p) {
 		return p
 	}
@@ -177,4 +185,20 @@ func stripSolicitations(p string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// solicitAnchors are words one of which every solicitation holds; a
+// paragraph without any is not searched with the full patterns.
+var solicitAnchors = []string{"share", "send", "mail", "write", "contact", "reach", "message", "let us", "tell us",
+	"touch", "drop us", "tip", "comment", "subscribe", "sign up", "follow us", "journalism", "donate",
+	"become a", "@", "protected", "you"}
+
+func maySolicit(p string) bool {
+	low := strings.ToLower(p)
+	for _, a := range solicitAnchors {
+		if strings.Contains(low, a) {
+			return true
+		}
+	}
+	return false
 }

@@ -33,6 +33,7 @@ var (
 
 	reDatePrefix = regexp.MustCompile(`(?i)^(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|date|dated|created|written|filed)(?:\s+(?:on|at|in))?\s*:?\s*|on\s+)`)
 	reTimeOnly   = regexp.MustCompile(`^` + reTime + `\s*$`)
+	reZoneOnly   = regexp.MustCompile(`^\(?(?:[A-Z]{2,5}|UTC[+-]?\d*|GMT[+-]?\d*)\)?$`)
 )
 
 // parseDateAt parses a date at the start of s and returns it with the
@@ -126,7 +127,7 @@ func dateLine(line string) (t time.Time, updated, ok bool) {
 		return time.Time{}, false, false
 	}
 	rest := strings.TrimSpace(s[n:])
-	if rest == "" || reTimeOnly.MatchString(rest) {
+	if rest == "" || reTimeOnly.MatchString(rest) || reZoneOnly.MatchString(rest) {
 		return t, updated, true
 	}
 	return time.Time{}, false, false

@@ -109,7 +109,8 @@ var (
 // page.
 func segment(text string, md bool) []rawBlock {
 	lines := strings.Split(text, "\n")
-	wrapped := md || isHardWrapped(lines)
+	width, hard := hardWrapWidth(lines)
+	wrapped := md || hard
 	var blocks []rawBlock
 	var cur []string
 	curKind := bkText
@@ -202,6 +203,11 @@ func segment(text string, md bool) []rawBlock {
 			flush()
 			continue
 		}
+		// In hard-wrapped text a line well short of the width ends its
+		// paragraph, even without a blank line after it.
+		if hard && !md && len(cur) > 0 && curKind == bkText && utf8.RuneCountInString(cur[len(cur)-1])*100 < width*55 {
+			flush()
+		}
 		cur = append(cur, trimmed)
 	}
 	flush()
@@ -212,6 +218,9 @@ func segment(text string, md bool) []rawBlock {
 // wrapped text: a date, a byline or a metadata line.
 func standsAlone(line string) bool {
 	if _, _, ok := dateLine(line); ok {
+		return true
+	}
+	if boiler, _ := isBoilerplate(line); boiler {
 		return true
 	}
 	_, ok := parseMetaLine(line)
@@ -225,9 +234,10 @@ func isBulletLine(line, rest string) bool {
 	t := strings.TrimSpace(line)
 	r, _ := utf8.DecodeRuneInString(t)
 	if r == '–' || r == '-' || r == '*' {
-		// A dash bullet must lead to a word, not to more punctuation.
+		// A dash bullet must lead to a word, a number or an amount, not
+		// to more punctuation.
 		r2, _ := utf8.DecodeRuneInString(rest)
-		return unicode.IsLetter(r2) || unicode.IsDigit(r2) || isOpeningQuote(r2)
+		return unicode.IsLetter(r2) || unicode.IsDigit(r2) || isOpeningQuote(r2) || unicode.Is(unicode.Sc, r2)
 	}
 	if unicode.IsDigit(r) || unicode.IsLower(r) {
 		// "1. " and "a) " items are short or start with a capital.
@@ -237,10 +247,10 @@ func isBulletLine(line, rest string) bool {
 	return true
 }
 
-// isHardWrapped reports whether the lines of a text are wrapped at a fixed
-// width (as in e-mail and plain-text exports) rather than one line per
-// paragraph.
-func isHardWrapped(lines []string) bool {
+// hardWrapWidth reports whether the lines of a text are wrapped at a
+// fixed width (as in e-mail and plain-text exports) rather than one line
+// per paragraph, and at what width.
+func hardWrapWidth(lines []string) (int, bool) {
 	var lens []int
 	inner, long := 0, 0
 	for i, l := range lines {
@@ -254,13 +264,13 @@ func isHardWrapped(lines []string) bool {
 		}
 	}
 	if inner < 3 || len(lens) < 5 {
-		return false
+		return 0, false
 	}
 	sorted := append([]int(nil), lens...)
 	sort.Ints(sorted)
 	w := sorted[len(sorted)*9/10]
 	if w < 40 || w > 110 {
-		return false
+		return 0, false
 	}
 	for i, l := range lines {
 		n := utf8.RuneCountInString(strings.TrimSpace(l))
@@ -271,7 +281,7 @@ func isHardWrapped(lines []string) bool {
 			long++
 		}
 	}
-	return long*10 >= inner*7
+	return w, long*10 >= inner*7
 }
 
 // cleanMarkdownInline removes Markdown's inline syntax: links keep their
@@ -326,10 +336,24 @@ var (
 // isCaption reports whether a block is a photo caption: it carries a
 // photo credit or starts like one.
 func isCaption(t string) bool {
-	if wordCount(t) > 80 {
+	if len(t) > 800 || !mayBeCaption(t) || wordCount(t) > 80 {
 		return false
 	}
 	return reCaptionCredit.MatchString(t) || reCaptionLead.MatchString(t)
+}
+
+// captionAnchors are words one of which every caption pattern needs.
+var captionAnchors = []string{"photo", "image", "pictur", "credit", "illustrat", "video", "graphic", "getty",
+	"reuters", "/", "above", "top:", "below", "left:", "right:", "caption"}
+
+func mayBeCaption(t string) bool {
+	low := strings.ToLower(t)
+	for _, a := range captionAnchors {
+		if strings.Contains(low, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // proseLike reports whether a block reads as running text rather than a
@@ -346,12 +370,26 @@ func headingShape(t string) bool {
 	if wc == 0 || wc > 14 || len(t) > 120 {
 		return false
 	}
-	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, " "))
-	switch last {
-	case '.', ',', ';', ':', '”', '"', '’', '…', ')':
-		return false
-	}
 	first, _ := utf8.DecodeRuneInString(t)
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, " "))
+	// A heading may be a quotation set off whole: ‘Not one day earlier’.
+	quoted := isOpeningQuote(first) && first != '(' && first != '[' && isClosingPunct(last) && last != ')' && last != ']'
+	if quoted {
+		inner := strings.TrimSpace(strings.Trim(t, "“”‘’\"'«»"))
+		if inner == "" || strings.ContainsAny(inner, "“”\"") {
+			return false
+		}
+		first, _ = utf8.DecodeRuneInString(inner)
+		last, _ = utf8.DecodeLastRuneInString(inner)
+		if last == '.' || last == ',' {
+			return false
+		}
+	} else {
+		switch last {
+		case '.', ',', ';', ':', '”', '"', '’', '…', ')':
+			return false
+		}
+	}
 	if !(unicode.IsUpper(first) || unicode.IsDigit(first) || first == '“' || first == '"') {
 		return false
 	}

@@ -34,15 +34,19 @@ type labelledQuote struct {
 	Role    string `json:"role"`
 }
 
-func loadLabelled(t *testing.T) []labelledArticle {
+// labelledSets are the directories of labelled articles: the development
+// set the parser was built against, and a held-out set written separately.
+var labelledSets = []string{"testdata", "testdata/holdout"}
+
+func loadLabelled(t *testing.T, set string) []labelledArticle {
 	t.Helper()
-	data, err := os.ReadFile("testdata/corpus.json")
+	data, err := os.ReadFile(filepath.Join(set, "corpus.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var arts []labelledArticle
 	if err := json.Unmarshal(data, &arts); err != nil {
-		t.Fatalf("testdata/corpus.json: %v", err)
+		t.Fatalf("%s/corpus.json: %v", set, err)
 	}
 	return arts
 }
@@ -78,64 +82,71 @@ func passageWith(a *Article, phrase string) *Passage {
 }
 
 func TestParseLabelledMetadata(t *testing.T) {
-	for _, la := range loadLabelled(t) {
-		t.Run(la.File, func(t *testing.T) {
-			a := parseFile(t, "testdata/corpus", la.File)
-			for _, c := range []struct{ field, got, want string }{
-				{"title", a.Title, la.Title},
-				{"author", a.Author, la.Author},
-				{"publication", a.Publication, la.Publication},
-				{"published", a.PublishedDate(), la.Published},
-				{"dateline", a.Dateline, la.Dateline},
-			} {
-				if cmpFold(c.got) != cmpFold(c.want) {
-					t.Errorf("%s = %q; want %q", c.field, c.got, c.want)
+	for _, set := range labelledSets {
+		for _, la := range loadLabelled(t, set) {
+			t.Run(set+"/"+la.File, func(t *testing.T) {
+				a := parseFile(t, filepath.Join(set, "corpus"), la.File)
+				for _, c := range []struct{ field, got, want string }{
+					{"title", a.Title, la.Title},
+					{"author", a.Author, la.Author},
+					{"publication", a.Publication, la.Publication},
+					{"published", a.PublishedDate(), la.Published},
+					{"dateline", a.Dateline, la.Dateline},
+				} {
+					if cmpFold(c.got) != cmpFold(c.want) {
+						t.Errorf("%s = %q; want %q", c.field, c.got, c.want)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
 func TestParseLabelledStructure(t *testing.T) {
-	for _, la := range loadLabelled(t) {
-		t.Run(la.File, func(t *testing.T) {
-			a := parseFile(t, "testdata/corpus", la.File)
-			for _, s := range la.NotInPassages {
-				if p := passageWith(a, s); p != nil {
-					t.Errorf("boilerplate or metadata %q is in passage %d: %q", s, p.Index, p.Text)
-				}
-			}
-			for _, s := range la.InPassages {
-				if passageWith(a, s) == nil {
-					t.Errorf("text %q is in no passage", s)
-				}
-			}
-			for _, s := range la.Captions {
-				if p := passageWith(a, s); p == nil || p.Kind != KindCaption {
-					t.Errorf("caption %q: got %v; want a caption passage", s, kindOf(p))
-				}
-			}
-			for _, s := range la.ListItems {
-				if p := passageWith(a, s); p == nil || p.Kind != KindList {
-					t.Errorf("list item %q: got %v; want a list passage", s, kindOf(p))
-				}
-			}
-			for _, s := range la.Sections {
-				p := passageWith(a, s.Phrase)
-				if p == nil {
-					t.Errorf("text %q is in no passage", s.Phrase)
-					continue
-				}
-				if cmpFold(p.Section) != cmpFold(s.Section) {
-					t.Errorf("section of %q = %q; want %q", s.Phrase, p.Section, s.Section)
-				}
-			}
-			for _, p := range a.Passages {
-				if n := len(p.Sentences); n > maxPassageSentences+2 {
-					t.Errorf("passage %d has %d sentences; want at most about %d", p.Index, n, maxPassageSentences)
-				}
-			}
-		})
+	for _, set := range labelledSets {
+		for _, la := range loadLabelled(t, set) {
+			t.Run(set+"/"+la.File, func(t *testing.T) {
+				testStructure(t, parseFile(t, filepath.Join(set, "corpus"), la.File), la)
+			})
+		}
+	}
+}
+
+func testStructure(t *testing.T, a *Article, la labelledArticle) {
+	for _, s := range la.NotInPassages {
+		if p := passageWith(a, s); p != nil {
+			t.Errorf("boilerplate or metadata %q is in passage %d: %q", s, p.Index, p.Text)
+		}
+	}
+	for _, s := range la.InPassages {
+		if passageWith(a, s) == nil {
+			t.Errorf("text %q is in no passage", s)
+		}
+	}
+	for _, s := range la.Captions {
+		if p := passageWith(a, s); p == nil || p.Kind != KindCaption {
+			t.Errorf("caption %q: got %v; want a caption passage", s, kindOf(p))
+		}
+	}
+	for _, s := range la.ListItems {
+		if p := passageWith(a, s); p == nil || p.Kind != KindList {
+			t.Errorf("list item %q: got %v; want a list passage", s, kindOf(p))
+		}
+	}
+	for _, s := range la.Sections {
+		p := passageWith(a, s.Phrase)
+		if p == nil {
+			t.Errorf("text %q is in no passage", s.Phrase)
+			continue
+		}
+		if cmpFold(p.Section) != cmpFold(s.Section) {
+			t.Errorf("section of %q = %q; want %q", s.Phrase, p.Section, s.Section)
+		}
+	}
+	for _, p := range a.Passages {
+		if n := len(p.Sentences); n > maxPassageSentences+2 {
+			t.Errorf("passage %d has %d sentences; want at most about %d", p.Index, n, maxPassageSentences)
+		}
 	}
 }
 
@@ -174,9 +185,15 @@ func speakerMatches(got, want string) bool {
 // systems reach 82-86%), so the test requires an accuracy and lists every
 // miss.
 func TestParseLabelledSpeakers(t *testing.T) {
+	for _, set := range labelledSets {
+		t.Run(set, func(t *testing.T) { testSpeakers(t, set) })
+	}
+}
+
+func testSpeakers(t *testing.T, set string) {
 	total, right, roles, roleRight := 0, 0, 0, 0
-	for _, la := range loadLabelled(t) {
-		a := parseFile(t, "testdata/corpus", la.File)
+	for _, la := range loadLabelled(t, set) {
+		a := parseFile(t, filepath.Join(set, "corpus"), la.File)
 		for _, lq := range la.Quotes {
 			total++
 			q := findQuote(a, lq.Quote)

@@ -26,7 +26,9 @@ called calls calling labeled labelled labels labeling labelling dubbed dubs term
 testified testifies posted posts cited cites quoted quotes recounted recounts countered counters charged
 charges agreed agrees pointed points joked jokes mused muses shouted yelled whispered lamented laments
 predicted acknowledging recalling stressing adding maintained maintains reiterated reiterates promised promises
-boasted boasts conceded admitted declared wondered wonders demanded demands summed sums put`)
+boasted boasts conceded admitted declared wondered wonders demanded demands summed sums put accused accuses
+accusing criticized criticised criticizes criticises dismissed dismisses rejected rejects condemned condemns
+praised praises hailed hails slammed slams blasted blasts branded brands welcomed welcomes`)
 
 // namingVerbs name a thing rather than report speech when a common noun
 // stands before them: "a group called “Vory v Zakone”".
@@ -75,7 +77,8 @@ selectman selectwoman alderwoman supervisor alderman delegate envoy attaché att
 
 // titleAbbrevs are honorifics and ranks written before a name.
 var titleAbbrevs = toSet(`mr. mrs. ms. mx. dr. prof. gen. lt. col. capt. cpt. sgt. maj. adm. sen. rep. gov. pres.
-amb. rev. fr. sir dame lord lady supt. insp. det. cpl. pvt. brig. cmdr. msgr. hon. mr mrs ms dr prof`)
+amb. rev. fr. sir dame lord lady supt. insp. det. cpl. pvt. brig. cmdr. msgr. hon. mr mrs ms dr prof father
+sister brother reverend`)
 
 // orgWords mark a capitalised phrase as an organisation, a publication
 // or a place rather than a person.
@@ -98,7 +101,9 @@ mission operation campaign summit conference forum festival prize award award ac
 agreement convention protocol initiative plan strategy committee board panel tribunal directorate secretariat
 inspectorate observatory laboratory lab labs systems technologies technology energy oil gas motors media
 publishing books records studios entertainment pictures foods pharmaceuticals health healthcare insurance
-capital partners holdings ventures solutions`)
+capital partners holdings ventures solutions trust trustees supporters fans federation cooperative
+co-op guild syndicate consortium charity clinic council rovers united athletic wanderers rangers fc albion
+villa dynamo sporting`)
 
 // personPronouns and groupPronouns are resolved against earlier speakers.
 var (
@@ -227,6 +232,11 @@ func attributeQuotes(blocks []cblock) [][]Quote {
 	// in the next), or the person it introduced (a paragraph presenting
 	// someone, then their words).
 	var prevEnd, prevTopic *entity
+	// Quotations left open at the end of their paragraph without a
+	// speaker: when the paragraph that continues them names one, it is
+	// theirs too ("People talk ... [no closing mark]" / "If we sell
+	// somebody ...," he said.).
+	var runOn []*Quote
 	for bi, b := range blocks {
 		text := b.text
 		spans := findQuoteSpans(text)
@@ -252,6 +262,10 @@ func attributeQuotes(blocks []cblock) [][]Quote {
 				quote := Quote{Start: start, End: end, Text: text[start:end]}
 				ent, role, ok := d.attribute(text, lex, sents, si, spans, qi, mentions)
 				switch {
+				case isTermQuote(text, lex, q):
+					// "the so-called “reverse keyword” warrant": a term,
+					// not anyone's words.
+					ent, ok = nil, false
 				case ok:
 				case prevSpeaker != nil && onlyQuotesBetween(text, spans, qi):
 					ent, ok = prevSpeaker, true
@@ -277,6 +291,32 @@ func attributeQuotes(blocks []cblock) [][]Quote {
 				out[bi] = append(out[bi], quote)
 			}
 			d.updateFocus(text, slex, spans, mentions)
+			// Reported speech without quotation marks still says who is
+			// talking: "A former chemist ..., said staff had raised concerns."
+			if !hasQuote(spans, s) {
+				if ent, _, ok := d.preposed(slex, mentions, false); ok && ent != nil && ent.person {
+					d.noteSpeaker(ent)
+				}
+			}
+		}
+		// Settle the run-on quotations of the paragraphs before.
+		continuing := len(runOn) > 0 && len(spans) > 0 && spans[0].open == 0
+		if continuing && out[bi][0].Speaker != "" {
+			first := out[bi][0]
+			for _, q := range runOn {
+				q.Speaker, q.Title, q.Role = first.Speaker, first.Title, first.Role
+			}
+		}
+		if !continuing || out[bi][0].Speaker != "" {
+			runOn = nil
+		}
+		if n := len(spans); n > 0 && !spans[n-1].closed && out[bi][n-1].Speaker == "" {
+			if n > 1 {
+				runOn = nil // a new quotation opened in this paragraph
+			}
+			runOn = append(runOn, &out[bi][n-1])
+		} else {
+			runOn = nil
 		}
 		prevEnd, prevTopic = nil, nil
 		if n := len(spans); n > 0 {
@@ -316,6 +356,37 @@ func canonicalSpeakers(d *discourse, out [][]Quote) {
 			}
 		}
 	}
+}
+
+// hasQuote reports whether a quotation opens in sentence s.
+func hasQuote(spans []quoteSpan, s span) bool {
+	for _, q := range spans {
+		if q.open >= s.Start && q.open < s.End {
+			return true
+		}
+	}
+	return false
+}
+
+// isTermQuote reports whether quotation marks set off a term rather than
+// someone's words: after "so-called", or one or two words used as a
+// modifier of the noun that follows them.
+func isTermQuote(text string, lex []lexeme, q quoteSpan) bool {
+	var before, after *lexeme
+	for i := range lex {
+		if lex[i].End <= q.open && lex[i].Word {
+			before = &lex[i]
+		}
+		if lex[i].Start >= q.close {
+			after = &lex[i]
+			break
+		}
+	}
+	if before != nil && (before.Low == "so-called" || before.Low == "dubbed" || before.Low == "nicknamed") {
+		return true
+	}
+	return q.closed && wordCount(text[q.start:q.end]) <= 2 && after != nil && after.Word && !after.Cap &&
+		!reportingVerbs[after.Low] && !stopWords[after.Low] && !adverbs[after.Low]
 }
 
 // onlyQuotesBetween reports whether nothing but the previous quotation's
@@ -419,8 +490,12 @@ func (d *discourse) postposed(after []lexeme, mentions []mention) (*entity, stri
 		return d.forwardSpeaker(after, j, mentions, false)
 	}
 	// X said: the speaker phrase must reach a reporting verb within a few
-	// words, crossing at most an appositive between commas.
-	for j := i; j < len(after) && j < i+14; j++ {
+	// words, crossing appositives and relative clauses between commas.
+	limit := i + 14
+	for j := i; j < len(after) && j < limit; j++ {
+		if after[j].is(",") {
+			limit = min(i+40, limit+12)
+		}
 		if isReportingVerb(after, j) {
 			if ent, role, ok := d.backwardSpeaker(after, i, j, mentions); ok {
 				return ent, role, true
@@ -727,7 +802,7 @@ func isReportingVerb(lx []lexeme, j int) bool {
 }
 
 // locatives are prepositions that put a capitalised name in a place.
-var locatives = toSet(`at in from near into across outside inside to toward towards via through around throughout within`)
+var locatives = toSet(`at in from near into across outside inside toward towards throughout within`)
 
 var adverbs = toSet(`also later then once repeatedly publicly reportedly previously recently earlier again
 further flatly firmly bluntly simply quietly openly separately privately sharply angrily told frankly
@@ -786,11 +861,7 @@ func (d *discourse) forwardSpeaker(lx []lexeme, i int, mentions []mention, intro
 	// An appositive after a comma gives the role: ", a global security
 	// scholar at King's College London."
 	if j < len(lx) && lx[j].is(",") {
-		k := j + 1
-		for k < len(lx) && !(lx[k].is(".") || lx[k].is(";") || lx[k].isQuoteMark() || (lx[k].is(",") && k+1 < len(lx) && lx[k+1].Word && (relativeWords[lx[k+1].Low] || lx[k+1].Low == "adding" || lx[k+1].Low == "noting" || lx[k+1].Low == "told" || lx[k+1].Low == "said"))) {
-			k++
-		}
-		app := lx[j+1 : k]
+		app := appositiveAfter(lx, j)
 		if r, ok := appositiveRole(app); ok && ent != nil && (ent.person || ent.plural) && (!intro || hasRoleNoun(app)) {
 			role = r
 			d.setRole(ent, role)
@@ -815,26 +886,23 @@ func (d *discourse) backwardSpeaker(lx []lexeme, start, end int, mentions []ment
 	}
 	// "Colin Clarke, a research head at X, said"
 	if lx[k].is(",") {
-		parts := splitOnCommas(lx[start:k])
-		for pi := len(parts) - 2; pi >= 0; pi-- {
-			next := parts[pi+1]
-			relative := next[0].Word && relativeWords[next[0].Low]
-			if !relative && !isAppositive(next) {
-				continue
-			}
-			if ent, _, ok := d.resolvePhrase(tailPhrase(parts[pi]), mentions); ok && ent != nil {
-				role := ""
-				if !relative {
-					role = phraseText(stripDeterminer(next))
-					d.setRole(ent, role)
-				}
-				return ent, role, true
-			}
-		}
-		return nil, "", false
+		return d.commaSubject(splitOnCommas(lx[start:k]), mentions)
 	}
 	if !lx[k].Word {
 		return nil, "", false
+	}
+	// "the directorate said": an organisation named before.
+	if full := lx[start : k+1]; len(full) >= 2 && len(full) <= 3 && full[0].Low == "the" {
+		if e := d.byRoleHead(full[len(full)-1].Low); e != nil {
+			return e, "", true
+		}
+	}
+	// "A spokesperson for the embassy said", "A former chemist at the
+	// plant said": a descriptor read from its start.
+	if full := lx[start : k+1]; len(full) > 1 && full[0].Word && (determiners[full[0].Low] || possPronouns[full[0].Low]) {
+		if fp := frontPhrase(full); len(fp) > 0 {
+			return d.resolvePhrase(fp, mentions)
+		}
 	}
 	phrase := tailPhrase(lx[start : k+1])
 	if len(phrase) == 0 {
@@ -842,6 +910,145 @@ func (d *discourse) backwardSpeaker(lx []lexeme, start, end int, mentions []ment
 	}
 	return d.resolvePhrase(phrase, mentions)
 }
+
+// commaSubject finds the subject among the comma-separated parts before a
+// reporting verb, reading back over what describes it: relative clauses
+// ("who leads the division"), ages ("68"), appositives ("a research head
+// at X") and places ("in Wilson, North Carolina"). A name after a
+// descriptor ("Bellamy's campaign manager, Tricia Holm,") takes the
+// descriptor as its role.
+func (d *discourse) commaSubject(parts [][]lexeme, mentions []mention) (*entity, string, bool) {
+	role := ""
+	for pi := len(parts) - 1; pi >= 0; pi-- {
+		p := parts[pi]
+		if len(p) == 0 {
+			continue
+		}
+		switch {
+		case p[0].Word && relativeWords[p[0].Low]:
+			if r, ok := appositiveRole(p); ok && role == "" {
+				role = r
+			}
+			continue
+		case len(p) == 1 && isDigits(p[0].Text):
+			continue
+		case pi > 0 && isAppositive(p) && !(p[0].Cap && !determiners[p[0].Low]):
+			if role == "" {
+				role = phraseText(stripDeterminer(p))
+			}
+			continue
+		case pi > 0 && isPlaceContinuation(parts[pi-1], p):
+			continue
+		}
+		var ent *entity
+		var r string
+		var ok bool
+		// A descriptor read from its start ("A former chemist at
+		// Meridian's plant in Wilson"), else the name at the end.
+		fp := []lexeme(nil)
+		if p[0].Word && (determiners[p[0].Low] || possPronouns[p[0].Low]) {
+			fp = frontPhrase(p)
+			if len(fp) < len(p) && !(p[len(fp)].Word && (prepositions[p[len(fp)].Low] || relativeWords[p[len(fp)].Low])) {
+				fp = nil // "the union's general secretary Sibusiso Dlamini"
+			}
+		}
+		if len(fp) > 0 {
+			ent, r, ok = d.resolvePhrase(fp, mentions)
+		} else {
+			ent, r, ok = d.resolvePhrase(tailPhrase(p), mentions)
+		}
+		if !ok || ent == nil {
+			return nil, "", false
+		}
+		if r != "" {
+			role = r
+		}
+		// "one defendant, Gao," / "Bellamy's campaign manager, Tricia Holm,"
+		if pi > 0 && endsWithName(p) && len(p) <= 4 && role == "" {
+			if prev := parts[pi-1]; !endsWithName(prev) {
+				tp := tailPhrase(prev)
+				if fp := frontPhrase(prev); len(fp) == len(prev) {
+					tp = fp // "Bellamy's campaign manager": the whole part
+				}
+				if len(tp) > 0 && len(tp) <= 6 && hasRoleNoun(tp) {
+					role = phraseText(stripDeterminer(tp))
+				}
+			}
+		}
+		d.setRole(ent, role)
+		return ent, role, true
+	}
+	return nil, "", false
+}
+
+// endsWithName reports whether a phrase ends with a capitalised word.
+func endsWithName(p []lexeme) bool {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i].Word {
+			return p[i].Cap
+		}
+	}
+	return false
+}
+
+// isPlaceContinuation reports whether part is the region of a place that
+// ends the part before it: "... in Wilson", "North Carolina".
+func isPlaceContinuation(prev, part []lexeme) bool {
+	if len(part) == 0 || len(part) > 3 || len(prev) < 2 {
+		return false
+	}
+	for _, l := range part {
+		if !l.Word || !l.Cap {
+			return false
+		}
+	}
+	n := len(prev)
+	return prev[n-1].Word && prev[n-1].Cap && (locatives[prev[n-2].Low] || places[strings.ToLower(prev[n-1].Text)])
+}
+
+// frontPhrase reads a descriptor from its start: determiner, modifiers and
+// the head noun, stopping at the preposition or relative word after the
+// head ("A former quality-control chemist at the plant" -> "A former
+// quality-control chemist"). "A spokesperson for the embassy" keeps its
+// organisation. It returns nil when the phrase has no speaker noun.
+func frontPhrase(p []lexeme) []lexeme {
+	head := -1
+	for j, l := range p {
+		if !l.Word {
+			break
+		}
+		if !l.Cap && (speakerNouns[l.Low] || roleNouns[l.Low] || isOccupation(l.Low)) {
+			head = j
+			if spokesNouns[l.Low] && j+1 < len(p) && (p[j+1].Low == "for" || p[j+1].Low == "of" || p[j+1].Low == "at") {
+				// Keep "for the Sacramento County District Attorney's office".
+				k := j + 2
+				for k < len(p) && p[k].Word && (p[k].Cap || determiners[p[k].Low] || speakerNouns[p[k].Low] || nameJoiners[p[k].Low] || p[k].Poss) {
+					k++
+				}
+				return p[:k]
+			}
+			continue
+		}
+		if head >= 0 && !l.Cap && (prepositions[l.Low] || relativeWords[l.Low]) {
+			break
+		}
+	}
+	if head < 0 {
+		return nil
+	}
+	return p[:head+1]
+}
+
+// personNouns head descriptors of one person, who may then be "he" or
+// "she": "a senior official", "the source".
+var personNouns = toSet(`source official insider witness resident aide adviser advisor expert analyst person
+diplomat officer lawmaker`)
+
+// spokesNouns speak for an organisation: "a spokesperson for X".
+var spokesNouns = toSet(`spokesperson spokesman spokeswoman spokespeople representative representatives lawyer
+lawyers attorney attorneys`)
+
+var prepositions = toSet(`at in of for from on with near by about under over into within without among between`)
 
 // tailPhrase returns the noun phrase at the end of lx: the words after the
 // last punctuation mark, trimmed at the first word that cannot belong to a
@@ -864,7 +1071,7 @@ func tailPhrase(lx []lexeme) []lexeme {
 			break // "...he" cannot precede the rest of a phrase
 		}
 		s--
-		if determiners[l.Low] || possPronouns[l.Low] {
+		if (determiners[l.Low] || possPronouns[l.Low]) && !(l.Cap && len(l.Text) == 1 && s > 0 && lx[s-1].Word && lx[s-1].Cap) {
 			break
 		}
 	}
@@ -881,7 +1088,7 @@ func tailPhrase(lx []lexeme) []lexeme {
 // "military analyst".
 func hasRoleNoun(p []lexeme) bool {
 	for _, l := range p {
-		if l.Word && roleNouns[l.Low] {
+		if l.Word && !l.Cap && (roleNouns[l.Low] || isOccupation(l.Low)) {
 			return true
 		}
 	}
@@ -930,24 +1137,33 @@ func appositiveRole(app []lexeme) (string, bool) {
 	if isAppositive(app) {
 		return phraseText(stripDeterminer(app)), true
 	}
-	// "who runs a lodge", "who chairs the committee": a present-tense
-	// description, not "who said" or "who asked not to be named".
-	if len(app) > 2 && app[0].Low == "who" && app[1].Word && !app[1].Cap && strings.HasSuffix(app[1].Low, "s") && !reportingVerbs[app[1].Low] && !auxiliaries[app[1].Low] {
+	// "who runs a lodge", "who led the service": a description, not "who
+	// said", "who was woken" or "who asked not to be named".
+	if len(app) > 2 && app[0].Low == "who" && app[1].Word && !app[1].Cap && !reportingVerbs[app[1].Low] && !auxiliaries[app[1].Low] && !adverbs[app[1].Low] {
+		for _, l := range app {
+			if anonymityWords[l.Low] {
+				return "", false
+			}
+		}
 		return phraseText(app), true
 	}
 	return "", false
 }
 
+// anonymityWords mark a clause that explains why a source is not named.
+var anonymityWords = toSet(`named identified authorized authorised anonymity condition declined requested
+permission publicly because`)
+
 // roleBefore returns a role written in lower case before the name that
 // starts at slex[i]: "library director Anita Chow", "Defense attorney
 // Carla Brandt", "Tesfaye's coach, Berhanu Desta".
-func roleBefore(slex []lexeme, i int) string {
+func roleBefore(slex []lexeme, i int) (string, int) {
 	j := i - 1
 	if j >= 1 && slex[j].is(",") {
 		j--
 	}
-	if j < 0 || !slex[j].Word || slex[j].Cap || !roleNouns[slex[j].Low] {
-		return ""
+	if j < 0 || !slex[j].Word || slex[j].Cap || !isOccupation(slex[j].Low) {
+		return "", i
 	}
 	s := j
 	for s-1 >= 0 && j-s < 4 {
@@ -964,14 +1180,11 @@ func roleBefore(slex []lexeme, i int) string {
 			break
 		}
 	}
-	return phraseText(slex[s : j+1])
+	return phraseText(slex[s : j+1]), s
 }
 
 func stripDeterminer(p []lexeme) []lexeme {
-	if len(p) > 1 && p[0].Word && !p[0].Cap && (p[0].Low == "a" || p[0].Low == "an" || p[0].Low == "the") {
-		return p[1:]
-	}
-	if len(p) > 1 && p[0].Word && p[0].Cap && (p[0].Low == "the") && !p[1].Cap {
+	if len(p) > 1 && p[0].Word && (p[0].Low == "a" || p[0].Low == "an" || p[0].Low == "the" || p[0].Low == "one") {
 		return p[1:]
 	}
 	return p
@@ -1046,6 +1259,19 @@ func (d *discourse) resolvePhrase(p []lexeme, mentions []mention) (*entity, stri
 		}
 		return nil, "", false
 	}
+	// "a spokesperson for the Chinese Embassy": the organisation speaks.
+	for j := 0; j+2 < len(p); j++ {
+		if p[j].Word && spokesNouns[p[j].Low] && (p[j+1].Low == "for" || p[j+1].Low == "of" || p[j+1].Low == "at") {
+			org := stripDeterminer(trimPhrase(p[j+2:]))
+			if len(org) > 0 && (org[0].Cap || org[len(org)-1].Cap || speakerNouns[org[len(org)-1].Low]) {
+				if len(org) > 1 && org[0].Low == "the" {
+					org = org[1:]
+				}
+				e := d.findOrAdd(phraseText(org), "", "", false, false)
+				return e, p[j].Low, true
+			}
+		}
+	}
 	// Split into title, role and name.
 	title, role, name := splitName(p)
 	if name != "" {
@@ -1057,17 +1283,22 @@ func (d *discourse) resolvePhrase(p []lexeme, mentions []mention) (*entity, stri
 	// to someone already named ("the source", "the minister").
 	desc := stripDeterminer(p)
 	head := desc[len(desc)-1]
-	if !head.Word || !(speakerNouns[head.Low] || roleNouns[head.Low]) {
+	if !head.Word {
 		return nil, "", false
 	}
+	// "the source", "the directorate": someone or something named before.
 	if p[0].Low == "the" && len(desc) <= 2 {
 		if e := d.byRoleHead(head.Low); e != nil {
 			return e, "", true
 		}
 	}
+	if !(speakerNouns[head.Low] || roleNouns[head.Low] || isOccupation(head.Low)) {
+		return nil, "", false
+	}
 	text := phraseText(desc)
 	plural := strings.HasSuffix(head.Low, "s") && !strings.HasSuffix(head.Low, "ss") || head.Low == "police" || head.Low == "people" || head.Low == "authorities"
-	e := d.findOrAdd(text, "", "", false, plural)
+	person := !plural && (roleNouns[head.Low] || isOccupation(head.Low) || personNouns[head.Low])
+	e := d.findOrAdd(text, "", "", person, plural)
 	return e, "", true
 }
 
@@ -1116,6 +1347,12 @@ func splitName(p []lexeme) (title, role, name string) {
 		return "", "", ""
 	}
 	run := p[s:]
+	// An occupation before a name: "Dockworker Sipho Ngcobo".
+	if len(run) >= 3 && isOccupation(run[0].Low) && lastRole < 0 {
+		lastRole = s
+		s++
+		run = p[s:]
+	}
 	// Titles before the name: "Gen.", "Dr."
 	for len(run) > 1 && titleAbbrevs[run[0].Low] {
 		if title != "" {
@@ -1298,7 +1535,8 @@ func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []me
 		j := i
 		for j < len(slex) && slex[j].Word && !insideSpans(spans, slex[j].Start) && (slex[j].Cap || (nameJoiners[slex[j].Low] && j+1 < len(slex) && slex[j+1].Cap && slex[j].Low != "and" && slex[j].Low != "the")) {
 			j++
-			if slex[j-1].Poss {
+			// "Tesfaye's coach" ends a name; "Supporters' Trust" does not.
+			if slex[j-1].Poss && !strings.HasSuffix(slex[j-1].Text, "s'") && !strings.HasSuffix(slex[j-1].Text, "s’") {
 				break
 			}
 		}
@@ -1309,11 +1547,30 @@ func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []me
 		for k < len(run) && (roleNouns[strings.TrimSuffix(run[k].Low, ".")] || titleAbbrevs[run[k].Low] || (k == 0 && (determiners[run[k].Low] || introWords[run[k].Low] || sentenceStarter[run[k].Low]))) {
 			k++
 		}
-		// Modifiers before a role noun ("Swedish Interior Minister").
-		for m := len(run) - 1; m >= k; m-- {
+		// Modifiers before a role noun ("Swedish Interior Minister"); a
+		// role noun that ends the run is a surname ("Marcus Dean"), and an
+		// organisation's name keeps its words ("Directorate General of
+		// Coastal Safety", "Attorney General's Office").
+		for m := len(run) - 2; m >= k; m-- {
 			if roleNouns[strings.TrimSuffix(run[m].Low, ".")] {
-				k = m + 1
+				if personTail(run[m+1:]) {
+					k = m + 1
+				}
 				break
+			}
+		}
+		// An occupation written before a name: "Dockworker Sipho Ngcobo".
+		if k == 0 && len(run) >= 3 && isOccupation(run[0].Low) {
+			k = 1
+		}
+		// "Special Agent in Charge Kevin Rourke": after a joining word,
+		// the name is the last two words.
+		if n := len(run); n-k > 3 {
+			for m := k; m < n-2; m++ {
+				if nameJoiners[run[m].Low] && !run[m].Cap {
+					k = n - 2
+					break
+				}
 			}
 		}
 		nameLex := run[k:]
@@ -1324,7 +1581,7 @@ func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []me
 		words := make([]string, len(nameLex))
 		for x, nl := range nameLex {
 			words[x] = nl.Text
-			if nl.Poss {
+			if nl.Poss && x == len(nameLex)-1 {
 				words[x] = strings.TrimSuffix(strings.TrimSuffix(nl.Text, "’s"), "'s")
 			}
 		}
@@ -1336,8 +1593,9 @@ func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []me
 			// A role written in lower case before the run: "senior advisor".
 		}
 		title, role := "", ""
+		roleStart := i
 		if k == 0 {
-			role = roleBefore(slex, i)
+			role, roleStart = roleBefore(slex, i)
 		}
 		for _, pl := range pre {
 			if titleAbbrevs[pl.Low] && title == "" {
@@ -1365,20 +1623,71 @@ func (d *discourse) mentions(text string, slex []lexeme, spans []quoteSpan) []me
 		if e != nil {
 			// "Colin Clarke, a research head at X, ..." gives the role.
 			if j < len(slex) && slex[j].is(",") && e.person {
-				end := j + 1
-				for end < len(slex) && !slex[end].is(",") && !slex[end].is(".") && !slex[end].is(";") && !slex[end].isQuoteMark() && !slex[end].is("(") {
-					end++
-				}
-				if r, ok := appositiveRole(slex[j+1 : end]); ok {
+				if r, ok := appositiveRole(appositiveAfter(slex, j)); ok {
 					d.setRole(e, r)
 				}
 			}
-			out = append(out, mention{start: run[0].Start, end: run[len(run)-1].End, ent: e, subject: i == subjectAt, poss: run[len(run)-1].Poss})
+			subject := i == subjectAt || roleStart == subjectAt
+			out = append(out, mention{start: run[0].Start, end: run[len(run)-1].End, ent: e, subject: subject, poss: run[len(run)-1].Poss})
 		}
 		i = j - 1
 	}
 	return out
 }
+
+// personTail reports whether the words after a role noun can be a
+// person's name: capitalised, not starting with a joining word, naming no
+// organisation ("Lena Hallengren", not "of Coastal Safety" or "General's
+// Office").
+func personTail(run []lexeme) bool {
+	if len(run) == 0 || !run[0].Cap {
+		return false
+	}
+	for _, l := range run {
+		if orgWords[strings.TrimSuffix(l.Low, ".")] && !roleNouns[l.Low] {
+			return false
+		}
+	}
+	return true
+}
+
+// appositiveAfter returns the phrase set off by the comma at lx[j], up to
+// the next comma or the end of the sentence, skipping an age ("Harold
+// Fenwick, 68, a retired bus driver").
+func appositiveAfter(lx []lexeme, j int) []lexeme {
+	start := j + 1
+	end := start
+	for end < len(lx) && !lx[end].is(",") && !lx[end].is(".") && !lx[end].is(";") && !lx[end].isQuoteMark() && !lx[end].is("(") {
+		end++
+	}
+	if end == start+1 && isDigits(lx[start].Text) && end < len(lx) && lx[end].is(",") {
+		return appositiveAfter(lx, end)
+	}
+	return lx[start:end]
+}
+
+// isOccupation reports whether a word names a trade or occupation, by the
+// list of role nouns or by its shape (-er, -or, -ist, -ian, -man).
+func isOccupation(w string) bool {
+	if roleNouns[w] || occupations[w] {
+		return true
+	}
+	for _, suf := range []string{"worker", "keeper", "maker", "owner", "holder", "driver", "fighter", "ist", "ician", "man", "woman"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// occupations are trades that name a speaker: "Rancher Wes Hollister".
+var occupations = toSet(`nurse farmer rancher dockworker worker driver pilot firefighter miner fisherman
+shopkeeper baker butcher carpenter electrician plumber mechanic welder diver builder labourer laborer
+cleaner waiter waitress chef cook cashier clerk guard soldier sailor veteran farmhand grower vendor trader
+student pupil retiree pensioner resident tenant landlord homeowner volunteer parent mother father
+challenger incumbent candidate nominee contender runner cyclist swimmer athlete boxer wrestler jockey
+manager coach striker winger keeper midfielder defender referee umpire pundit commentator defendant
+plaintiff suspect accused claimant petitioner complainant`)
 
 func (d *discourse) knownSurname(w string) bool {
 	for _, e := range d.entities {

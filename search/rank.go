@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
@@ -369,7 +371,7 @@ func (ix *Index) score(pq *parsedQuery, c *candidate, ac *articleContext, avgdl 
 		score *= 0.6 + 0.05*float64(c.dl)
 	}
 	h.Score = math.Round(score*1000) / 1000
-	h.Answer = c.sents[bestSent]
+	h.Answer = bestClause(pq, c, sentBest[bestSent], c.sents[bestSent], matchedTok)
 	for k := range matchedTok {
 		if t := c.toks[k]; !t.Joined {
 			h.Matches = append(h.Matches, Span{t.Start, t.End})
@@ -377,6 +379,71 @@ func (ix *Index) score(pq *parsedQuery, c *candidate, ac *articleContext, avgdl 
 	}
 	sort.Slice(h.Matches, func(i, j int) bool { return h.Matches[i].Start < h.Matches[j].Start })
 	return h
+}
+
+// bestClause narrows an answer sentence to the clause that holds the
+// answer when the sentence runs on past a colon or semicolon: "... were
+// targeted in Britain: Alexander Litvinenko was killed in 2006 through
+// polonium poisoning, ..." answers with the part after the colon when that
+// part holds the question's words. A colon that opens a quotation is not
+// a break.
+func bestClause(pq *parsedQuery, c *candidate, inSent []float64, s Span, matched map[int]bool) Span {
+	text := c.passage.Text
+	var cuts []int
+	for i := s.Start; i < s.End-2; i++ {
+		if text[i] != ':' && text[i] != ';' {
+			continue
+		}
+		if text[i+1] != ' ' {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(text[i+2:])
+		if text[i] == ':' && !(unicode.IsUpper(r) || unicode.IsDigit(r)) {
+			continue
+		}
+		cuts = append(cuts, i)
+	}
+	if len(cuts) == 0 {
+		return s
+	}
+	// The clauses and the weight of the question's words in each.
+	bounds := append([]int{s.Start}, cuts...)
+	best, bestW := s, -1.0
+	for k, start := range bounds {
+		end := s.End
+		if k+1 < len(bounds) {
+			end = bounds[k+1] + 1
+		}
+		if k > 0 {
+			start += 2 // past ": "
+		}
+		seen := make(map[int]bool)
+		w := 0.0
+		for _, m := range c.matches {
+			if m.virtual || seen[m.concept] {
+				continue
+			}
+			if st := c.toks[m.tok].Start; st >= start && st < end {
+				seen[m.concept] = true
+				w += pq.concepts[m.concept].weight * m.factor
+			}
+		}
+		if w > bestW {
+			best, bestW = Span{start, end}, w
+		}
+	}
+	// Keep the whole sentence unless one clause holds nearly all of it.
+	total := 0.0
+	for ci, f := range inSent {
+		total += pq.concepts[ci].weight * f
+	}
+	if bestW < 0.8*total {
+		return s
+	}
+	for best.End > best.Start && (text[best.End-1] == ';' || text[best.End-1] == ':') {
+		best.End--
+	}
+	return best
 }
 
 // matchForm reports whether the stems of a form occur in order from token

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -167,7 +168,7 @@ func (a *app) indexCmd() *cobra.Command {
 			for _, s := range rep.Skipped {
 				fmt.Fprintf(a.stderr, "skipped %s: %s\n", s.Path, s.Reason)
 			}
-			fmt.Fprintf(a.stdout, "%s in %s\n", rep, rep.Took.Round(1e6))
+			fmt.Fprintf(a.stdout, "%s in %s\n", rep, roundDuration(rep.Took))
 			return nil
 		},
 	}
@@ -202,5 +203,17 @@ func (a *app) versionCmd() *cobra.Command {
 			fmt.Fprintf(a.stdout, "dossier %s (%s, index %s)\n", strings.TrimSpace(v), runtime.Version(), search.IndexVersion)
 			return nil
 		},
+	}
+}
+
+// roundDuration rounds a duration for people: 3ms, 1.2s, 45s.
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond)
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	default:
+		return d.Round(100 * time.Millisecond)
 	}
 }
