@@ -132,6 +132,13 @@ var reSolicit = regexp.MustCompile(`(?i)\b(?:please\s+)?(?:share your (?:thought
 // opinion, ...?", "What do you think?".
 var reReaderQuestion = regexp.MustCompile(`(?i)\b(?:you|your)\b.*\?["”]?$`)
 
+var (
+	reYou = regexp.MustCompile(`(?i)\b(?:you|your)\b`)
+	// "Corrections and tips: newsroom@example.com"
+	reContactLine = regexp.MustCompile(`^[\p{L}&,' ]{2,40}:\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email(?:\s|&#160;|&nbsp;)*protected\])\.?$`)
+	reImperative  = regexp.MustCompile(`(?i)^(?:please\s+)?(?:e-?mail|contact|write|send|call|reach|tips?)\b`)
+)
+
 var reCourtesy = regexp.MustCompile(`(?i)^(?:thank you|thanks|thanks for reading|thank you for reading|cheers)[.!]*$`)
 
 // stripSolicitations removes the sentences of a paragraph that ask the
@@ -152,10 +159,7 @@ func stripSolicitations(p string) string {
 		s := p[sp.Start:sp.End]
 		keep[i] = true
 		switch {
-		case reSolicit.MatchString(s), reEmail.MatchString(s) && strings.Contains(strings.ToLower(s), "you"):
-			keep[i] = false
-			solicit = true
-		case reEmail.MatchString(s) && wordCount(s) < 15:
+		case reSolicit.MatchString(s), reEmail.MatchString(s) && (reYou.MatchString(s) || reImperative.MatchString(s) || reContactLine.MatchString(s)):
 			keep[i] = false
 			solicit = true
 		}

@@ -385,7 +385,12 @@ func isTermQuote(text string, lex []lexeme, q quoteSpan) bool {
 	if before != nil && (before.Low == "so-called" || before.Low == "dubbed" || before.Low == "nicknamed") {
 		return true
 	}
-	return q.closed && wordCount(text[q.start:q.end]) <= 2 && after != nil && after.Word && !after.Cap &&
+	inner := strings.TrimSpace(text[q.start:q.end])
+	if inner == "" || strings.ContainsAny(inner[len(inner)-1:], ",.;:!?") {
+		return false // “evaluable,” meaning ...: the comma closes a clause
+	}
+	return q.closed && wordCount(inner) <= 2 && after != nil && after.Word && !after.Cap &&
+		strings.TrimSpace(text[q.close:after.Start]) == "" &&
 		!reportingVerbs[after.Low] && !stopWords[after.Low] && !adverbs[after.Low]
 }
 
@@ -1376,6 +1381,16 @@ func splitName(p []lexeme) (title, role, name string) {
 		rolePart = p[:len(p)-len(run)+1]
 		run = run[1:]
 	}
+	// "Sunniva Aalvik of the Norwegian Institute for Water Research": an
+	// affiliation after a person's name belongs to the role.
+	var affiliation []lexeme
+	for j := 2; j+1 < len(run); j++ {
+		if (run[j].Low == "of" || run[j].Low == "at" || run[j].Low == "from") && !run[j].Cap && isPersonName(lexTexts(run[:j])) && orgLike(lexTexts(run[j+1:])) {
+			affiliation = run[j:]
+			run = run[:j]
+			break
+		}
+	}
 	name = phraseText(run)
 	for len(rolePart) > 0 && rolePart[0].Word && determiners[rolePart[0].Low] {
 		rolePart = rolePart[1:]
@@ -1388,7 +1403,18 @@ func splitName(p []lexeme) (title, role, name string) {
 			title, role = rp[0].Text, ""
 		}
 	}
+	if len(affiliation) > 0 {
+		role = strings.TrimSpace(role + " " + phraseText(affiliation))
+	}
 	return title, role, name
+}
+
+func lexTexts(lx []lexeme) []string {
+	out := make([]string, len(lx))
+	for i, l := range lx {
+		out[i] = l.Text
+	}
+	return out
 }
 
 // lookup finds the entity a name refers to: a full name seen before, or

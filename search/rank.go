@@ -62,15 +62,17 @@ type candidate struct {
 // article repeats (its topic) count less than the words that single out
 // one passage.
 type articleContext struct {
-	best  []float64 // best factor per concept over the article
-	count []int     // candidate passages holding each concept
-	local []float64 // concept weights within the article
-	total float64   // sum of local weights over the concepts it holds
+	best   []float64 // best factor per concept over the article
+	count  []int     // candidate passages holding each concept
+	titled []bool    // the concept is in the headline
+	local  []float64 // concept weights within the article
+	total  float64   // sum of local weights over the concepts it holds
 }
 
-// titleCount is how many passages a headline word counts for when
-// weighing words within an article.
-const titleCount = 3
+// titleShare is the share of an article's passages a headline word counts
+// for when weighing words within the article: it names the topic, so it
+// singles out no passage.
+const titleShare = 0.5
 
 // rerank turns bleve's candidates into scored hits, best first. Hits of a
 // generation the catalog does not name (an article being updated) are
@@ -181,27 +183,31 @@ func (ix *Index) analyse(pq *parsedQuery, art *articleRec, p Passage) *candidate
 	}
 	// A quotation's speaker belongs to the passage even when the passage
 	// does not write the name: "What did Kjærgaard say ...?" is answered
-	// by her words under "she said", or by a quotation standing alone.
+	// by her words under "she said", and "What did the sheriff tell
+	// residents?" by the words of the woman the article calls the sheriff.
 	for _, q := range p.Quotes {
 		if q.Speaker == "" {
 			continue
 		}
 		have := make(map[string]bool)
-		for _, t := range ix.an.tokens(q.Speaker) {
-			have[t.Stem] = true
+		for _, t := range ix.an.tokens(q.Speaker + " " + q.Title + " " + q.Role) {
+			if t.Stem != "" {
+				have[t.Stem] = true
+			}
 		}
 		first := sort.Search(len(c.toks), func(i int) bool { return c.toks[i].Start >= q.Start })
 		if first >= len(c.toks) {
 			continue
 		}
 		for ci, con := range pq.concepts {
-			if !con.name || c.best[ci] > 0 {
+			if c.best[ci] > 0 {
 				continue
 			}
 			for _, f := range con.forms {
 				if len(f.stems) == 1 && have[f.stems[0]] {
-					c.matches = append(c.matches, match{concept: ci, tok: first, last: first, factor: speakerFactor, virtual: true})
-					c.best[ci] = speakerFactor
+					factor := speakerFactor * f.factor
+					c.matches = append(c.matches, match{concept: ci, tok: first, last: first, factor: factor, virtual: true})
+					c.best[ci] = factor
 					break
 				}
 			}
@@ -222,7 +228,7 @@ func (ix *Index) articleContexts(pq *parsedQuery, cands []*candidate) map[string
 	for _, c := range cands {
 		ac := out[c.art.ID]
 		if ac == nil {
-			ac = &articleContext{best: make([]float64, nc), count: make([]int, nc)}
+			ac = &articleContext{best: make([]float64, nc), count: make([]int, nc), titled: make([]bool, nc)}
 			// The headline belongs to every passage's context.
 			have := make(map[string]bool)
 			for _, t := range ix.an.tokens(c.art.Title) {
@@ -234,7 +240,7 @@ func (ix *Index) articleContexts(pq *parsedQuery, cands []*candidate) map[string
 						ac.best[ci] = math.Max(ac.best[ci], f.factor)
 						// A headline word is the article's topic: it
 						// singles out no passage.
-						ac.count[ci] = titleCount
+						ac.titled[ci] = true
 					}
 				}
 			}
@@ -257,9 +263,14 @@ func (ix *Index) articleContexts(pq *parsedQuery, cands []*candidate) map[string
 		}
 		ac.local = make([]float64, nc)
 		for ci, con := range pq.concepts {
-			// Inverse frequency within the article, scaled to (0.2, 1].
+			// Inverse frequency within the article, scaled to (0.2, 1]. A
+			// headline word counts as if half the passages held it.
+			count := float64(ac.count[ci])
+			if ac.titled[ci] {
+				count = math.Max(count, float64(n)*titleShare)
+			}
 			top := math.Log(1 + (float64(n)+0.5)/0.5)
-			within := math.Log(1 + (float64(n)-float64(ac.count[ci])+0.5)/(float64(ac.count[ci])+0.5))
+			within := math.Log(1 + (float64(n)-count+0.5)/(count+0.5))
 			ac.local[ci] = con.weight * (0.2 + 0.8*within/top)
 			ac.total += ac.local[ci] * ac.best[ci]
 		}
