@@ -197,10 +197,12 @@ var solicitAnchors = []string{"share", "send", "mail", "write", "contact", "reac
 	"touch", "drop us", "tip", "comment", "subscribe", "sign up", "follow us", "journalism", "donate",
 	"become a", "@", "protected", "you"}
 
-func maySolicit(p string) bool {
-	low := strings.ToLower(p)
-	for _, a := range solicitAnchors {
-		if strings.Contains(low, a) {
+func maySolicit(p string) bool { return containsAnyOf(strings.ToLower(p), solicitAnchors) }
+
+// containsAnyOf reports whether s holds any of the substrings.
+func containsAnyOf(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
 			return true
 		}
 	}

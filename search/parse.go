@@ -346,15 +346,7 @@ func isCaption(t string) bool {
 var captionAnchors = []string{"photo", "image", "pictur", "credit", "illustrat", "video", "graphic", "getty",
 	"reuters", "/", "above", "top:", "below", "left:", "right:", "caption"}
 
-func mayBeCaption(t string) bool {
-	low := strings.ToLower(t)
-	for _, a := range captionAnchors {
-		if strings.Contains(low, a) {
-			return true
-		}
-	}
-	return false
-}
+func mayBeCaption(t string) bool { return containsAnyOf(strings.ToLower(t), captionAnchors) }
 
 // proseLike reports whether a block reads as running text rather than a
 // label, a heading or a headline.

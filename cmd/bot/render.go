@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -195,45 +196,33 @@ func (r *renderer) wrapPassage(h search.Hit, width int) []string {
 		words[0].text = "“" + words[0].text
 		words[len(words)-1].text += "”"
 	}
-	var lines []string
-	var cur strings.Builder
-	curW := 0
-	for _, w := range words {
-		ww := utf8.RuneCountInString(w.text)
-		if curW > 0 && curW+1+ww > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
-			curW = 0
-		}
-		if curW > 0 {
-			cur.WriteByte(' ')
-			curW++
-		}
-		s := w.text
+	styled := make([]string, len(words))
+	for i, w := range words {
 		switch {
 		case w.match && w.answer:
-			s = r.style(s, ansiBold+ansiYellow)
+			styled[i] = r.style(w.text, ansiBold+ansiYellow)
 		case w.match:
-			s = r.style(s, ansiYellow)
+			styled[i] = r.style(w.text, ansiYellow)
 		case w.answer:
-			s = r.style(s, ansiBold)
+			styled[i] = r.style(w.text, ansiBold)
+		default:
+			styled[i] = w.text
 		}
-		cur.WriteString(s)
-		curW += ww
 	}
-	if curW > 0 {
-		lines = append(lines, cur.String())
-	}
-	return lines
+	return wrap(styled, width)
 }
 
 // wrapWords wraps plain text to width columns.
-func wrapWords(s string, width int) []string {
+func wrapWords(s string, width int) []string { return wrap(strings.Fields(s), width) }
+
+// wrap joins words into lines of at most width visible columns; escape
+// sequences in a word do not count.
+func wrap(words []string, width int) []string {
 	var lines []string
 	var cur strings.Builder
 	n := 0
-	for _, w := range strings.Fields(s) {
-		ww := utf8.RuneCountInString(w)
+	for _, w := range words {
+		ww := utf8.RuneCountInString(reANSI.ReplaceAllString(w, ""))
 		if n > 0 && n+1+ww > width {
 			lines = append(lines, cur.String())
 			cur.Reset()
@@ -251,3 +240,5 @@ func wrapWords(s string, width int) []string {
 	}
 	return lines
 }
+
+var reANSI = regexp.MustCompile("\x1b\\[[0-9;]*m")
