@@ -79,7 +79,17 @@ func stemWord(w string) string {
 // dotted acronyms ("U.S.") and inner commas or periods of numbers
 // ("2,000", "3.5"). A hyphenated word yields its parts and then their
 // joined form ("IS-K" -> "is", "k", "isk"; "al-Qaeda" -> "al", "qaeda", "alqaeda").
-func (a *analyzer) tokens(text string) []token {
+func (a *analyzer) tokens(text string) []token { return a.tokensFiltered(text, nil) }
+
+// unstemmed is the Stem of a content word that tokensFiltered did not
+// stem: not a stop word, but matching no stem.
+const unstemmed = "\x00"
+
+// tokensFiltered is tokens, stemming only the words for which need
+// returns true (all when need is nil); the others get the stem
+// unstemmed. Re-ranking uses it to stem only what could match the
+// question.
+func (a *analyzer) tokensFiltered(text string, need func(norm string) bool) []token {
 	toks := make([]token, 0, len(text)/6)
 	pos := 0
 	n := len(text)
@@ -152,7 +162,7 @@ func (a *analyzer) tokens(text string) []token {
 		if len(parts) > 1 {
 			first := len(toks)
 			for _, p := range parts {
-				toks = a.appendToken(toks, text, p.Start, p.End, pos, allCaps)
+				toks = a.appendToken(toks, text, p.Start, p.End, pos, allCaps, need)
 				pos++
 			}
 			if len(toks) > first {
@@ -173,13 +183,13 @@ func (a *analyzer) tokens(text string) []token {
 			}
 			continue
 		}
-		toks = a.appendToken(toks, text, start, j, pos, allCaps)
+		toks = a.appendToken(toks, text, start, j, pos, allCaps, need)
 		pos++
 	}
 	return toks
 }
 
-func (a *analyzer) appendToken(toks []token, text string, start, end, pos int, allCaps bool) []token {
+func (a *analyzer) appendToken(toks []token, text string, start, end, pos int, allCaps bool, need func(string) bool) []token {
 	raw := text[start:end]
 	f := fold(raw)
 	if f == "" {
@@ -195,6 +205,8 @@ func (a *analyzer) appendToken(toks []token, text string, start, end, pos int, a
 	if t.Acronym {
 		// FSB, U.S., IT: never a stop word ("US" is not "us").
 		t.Stem = f
+	} else if need != nil && !stopWords[f] && !need(f) {
+		t.Stem = unstemmed
 	} else {
 		t.Stem = a.stem(f)
 	}

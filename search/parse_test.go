@@ -386,3 +386,49 @@ func TestSeedSpeakers(t *testing.T) {
 		}
 	}
 }
+
+// TestLongParagraphs checks that text without paragraph breaks or
+// sentence ends is cut into passages of a readable size, losing no word.
+func TestLongParagraphs(t *testing.T) {
+	word := []string{"the", "harbour", "Council", "voted", "again", "on", "Tuesday", "while", "Mayor", "Anna", "Berg", "said", "“nothing”", "changed", "and", "residents", "waited"}
+	for _, c := range []struct {
+		name  string
+		words int
+		sep   string
+	}{
+		{"10,000 characters without a period", 1600, " "},
+		{"a megabyte on one line", 160000, " "},
+		{"sentences on one line", 20000, ". The "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("Long Story\n\n")
+			for i := 0; i < c.words; i++ {
+				if i > 0 {
+					if i%17 == 0 {
+						b.WriteString(c.sep)
+					} else {
+						b.WriteByte(' ')
+					}
+				}
+				b.WriteString(word[i%len(word)])
+			}
+			b.WriteString(".\n")
+			a, _, err := Parse("long.txt", []byte(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for _, p := range a.Passages {
+				n := wordCount(p.Text)
+				total += n
+				if n > maxPassageWords+targetPassageWords {
+					t.Fatalf("passage %d has %d words; want at most about %d", p.Index, n, maxPassageWords)
+				}
+			}
+			if want := wordCount(b.String()) - wordCount("Long Story"); total != want {
+				t.Errorf("passages hold %d words; the article %d", total, want)
+			}
+		})
+	}
+}

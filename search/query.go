@@ -190,7 +190,37 @@ type parsedQuery struct {
 	phrases     [][]string // quoted phrases and multi-word names, as folded words
 	corrections []Correction
 	totalWeight float64
+	// prefixes are the first letters of every stem the question can
+	// match; a passage word that starts otherwise need not be stemmed.
+	prefixes map[string]bool
 }
+
+// stemPrefixLen is how many leading letters a word shares with its stem.
+const stemPrefixLen = 3
+
+func prefixOf(s string) string {
+	if len(s) > stemPrefixLen {
+		return s[:stemPrefixLen]
+	}
+	return s
+}
+
+// needsStem reports whether a folded passage word could stem to one of
+// the question's stems: it starts like one, or is an irregular form of a
+// word that does.
+func (pq *parsedQuery) needsStem(norm string) bool {
+	if pq.prefixes[prefixOf(norm)] {
+		return true
+	}
+	if base, ok := irregular[norm]; ok {
+		return pq.prefixes[prefixOf(base)]
+	}
+	return stemExceptions[norm]
+}
+
+// stemExceptions are words the Snowball stemmer turns into a stem that
+// starts differently ("dying" -> "die").
+var stemExceptions = toSet(`dying lying tying skies`)
 
 // Search answers a query with the best passages. A question that matches
 // nothing is not an error: the results are empty and carry suggestions.
@@ -364,6 +394,14 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 	}
 	flushName()
 	pq.concepts = mergeConcepts(pq.concepts)
+	pq.prefixes = make(map[string]bool)
+	for _, c := range pq.concepts {
+		for _, f := range c.forms {
+			for _, st := range f.stems {
+				pq.prefixes[prefixOf(st)] = true
+			}
+		}
+	}
 	// Weights: BM25's inverse document frequency of the concept's main
 	// form, raised for names, lowered for reporting verbs.
 	for i := range pq.concepts {

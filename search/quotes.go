@@ -1,6 +1,7 @@
 package search
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,6 +137,8 @@ type entity struct {
 // article: who has been named, and who "he" or "they" most likely is.
 type discourse struct {
 	entities  []*entity
+	byName    map[string]*entity   // lower-case name -> entity
+	byPart    map[string][]*entity // lower-case first or last word of a person's full name
 	focus     *entity // the person "he" or "she" refers to
 	group     *entity // the organisation or group "they" or "it" refers to
 	lastQuote *entity // the speaker of the previous quotation
@@ -224,7 +227,7 @@ func trimQuoteText(text string, q quoteSpan) (int, int) {
 // The result holds, for each block, its quotations with byte offsets in
 // the block's text.
 func attributeQuotes(blocks []cblock) [][]Quote {
-	d := &discourse{}
+	d := &discourse{byName: map[string]*entity{}, byPart: map[string][]*entity{}}
 	out := make([][]Quote, len(blocks))
 	// What the previous block leaves for a quotation that opens the next
 	// one without an attribution: the speaker of the quotation it ended
@@ -341,17 +344,13 @@ func canonicalSpeakers(d *discourse, out [][]Quote) {
 			if q.Speaker == "" || strings.Contains(q.Speaker, " ") {
 				continue
 			}
-			for _, e := range d.entities {
-				f := strings.Fields(e.name)
-				if e.person && len(f) > 1 && strings.EqualFold(f[len(f)-1], q.Speaker) {
-					q.Speaker = e.name
-					if q.Role == "" {
-						q.Role = e.role
-					}
-					if q.Title == "" {
-						q.Title = e.title
-					}
-					break
+			if e := d.personByPart(q.Speaker, true); e != nil {
+				q.Speaker = e.name
+				if q.Role == "" {
+					q.Role = e.role
+				}
+				if q.Title == "" {
+					q.Title = e.title
 				}
 			}
 		}
@@ -373,14 +372,15 @@ func hasQuote(spans []quoteSpan, s span) bool {
 // modifier of the noun that follows them.
 func isTermQuote(text string, lex []lexeme, q quoteSpan) bool {
 	var before, after *lexeme
-	for i := range lex {
-		if lex[i].End <= q.open && lex[i].Word {
+	k := sort.Search(len(lex), func(k int) bool { return lex[k].End > q.open })
+	for i := k - 1; i >= 0; i-- {
+		if lex[i].Word {
 			before = &lex[i]
-		}
-		if lex[i].Start >= q.close {
-			after = &lex[i]
 			break
 		}
+	}
+	if a := sort.Search(len(lex), func(k int) bool { return lex[k].Start >= q.close }); a < len(lex) {
+		after = &lex[a]
 	}
 	if before != nil && (before.Low == "so-called" || before.Low == "dubbed" || before.Low == "nicknamed") {
 		return true
@@ -405,25 +405,19 @@ func onlyQuotesBetween(text string, spans []quoteSpan, qi int) bool {
 	return wordCount(between) <= 30 && len(splitSentences(between)) <= 1
 }
 
+// sliceLex returns the lexemes that lie within [start, end). Lexemes are
+// in text order, so it searches.
 func sliceLex(lex []lexeme, start, end int) []lexeme {
-	i := 0
-	for i < len(lex) && lex[i].Start < start {
-		i++
-	}
-	j := i
-	for j < len(lex) && lex[j].End <= end {
-		j++
-	}
+	i := sort.Search(len(lex), func(k int) bool { return lex[k].Start >= start })
+	j := i + sort.Search(len(lex)-i, func(k int) bool { return lex[i+k].End > end })
 	return lex[i:j]
 }
 
+// insideSpans reports whether offset off lies within a quotation,
+// marks included. Spans are in text order and do not overlap.
 func insideSpans(spans []quoteSpan, off int) bool {
-	for _, q := range spans {
-		if off >= q.open && off < q.close {
-			return true
-		}
-	}
-	return false
+	k := sort.Search(len(spans), func(k int) bool { return spans[k].close > off })
+	return k < len(spans) && off >= spans[k].open
 }
 
 // attribute looks for the speaker of quotation qi in its own sentence:
@@ -1433,21 +1427,14 @@ func (d *discourse) lookup(name, title, role string) *entity {
 	}
 	if len(words) == 1 {
 		// A surname (or first name) of someone named in full before.
-		for i := len(d.entities) - 1; i >= 0; i-- {
-			e := d.entities[i]
-			if !e.person {
-				continue
+		if e := d.personByPart(words[0], false); e != nil {
+			if e.role == "" && role != "" {
+				e.role = role
 			}
-			ew := strings.Fields(e.name)
-			if len(ew) > 1 && (strings.EqualFold(ew[len(ew)-1], words[0]) || strings.EqualFold(ew[0], words[0])) {
-				if e.role == "" && role != "" {
-					e.role = role
-				}
-				if e.title == "" {
-					e.title = title
-				}
-				return e
+			if e.title == "" {
+				e.title = title
 			}
+			return e
 		}
 		// A single capitalised word with a title or role is a person.
 		person = title != "" || role != ""
@@ -1474,14 +1461,7 @@ func isPersonName(words []string) bool {
 	return true
 }
 
-func (d *discourse) find(name string) *entity {
-	for i := len(d.entities) - 1; i >= 0; i-- {
-		if strings.EqualFold(d.entities[i].name, name) {
-			return d.entities[i]
-		}
-	}
-	return nil
-}
+func (d *discourse) find(name string) *entity { return d.byName[strings.ToLower(name)] }
 
 func (d *discourse) findOrAdd(name, title, role string, person, plural bool) *entity {
 	if e := d.find(name); e != nil {
@@ -1489,7 +1469,28 @@ func (d *discourse) findOrAdd(name, title, role string, person, plural bool) *en
 	}
 	e := &entity{name: name, title: title, role: role, person: person, plural: plural}
 	d.entities = append(d.entities, e)
+	d.byName[strings.ToLower(name)] = e
+	if f := strings.Fields(strings.ToLower(name)); person && len(f) > 1 {
+		d.byPart[f[0]] = append(d.byPart[f[0]], e)
+		if last := f[len(f)-1]; last != f[0] {
+			d.byPart[last] = append(d.byPart[last], e)
+		}
+	}
 	return e
+}
+
+// personByPart returns the person most recently named in full whose first
+// or last name is w (only the last name when lastOnly is set).
+func (d *discourse) personByPart(w string, lastOnly bool) *entity {
+	lw := strings.ToLower(w)
+	es := d.byPart[lw]
+	for i := len(es) - 1; i >= 0; i-- {
+		f := strings.Fields(strings.ToLower(es[i].name))
+		if !lastOnly || f[len(f)-1] == lw {
+			return es[i]
+		}
+	}
+	return nil
 }
 
 func (d *discourse) setRole(e *entity, role string) {
@@ -1501,7 +1502,8 @@ func (d *discourse) setRole(e *entity, role string) {
 // byRoleHead finds the latest entity whose role or name ends in the given
 // noun: "the source" -> "US intelligence source".
 func (d *discourse) byRoleHead(head string) *entity {
-	for i := len(d.entities) - 1; i >= 0; i-- {
+	// Only the recent ones: a definite description points back a little.
+	for i := len(d.entities) - 1; i >= 0 && i >= len(d.entities)-recentEntities; i-- {
 		e := d.entities[i]
 		for _, s := range []string{e.role, e.name} {
 			f := strings.Fields(strings.ToLower(s))
@@ -1514,6 +1516,9 @@ func (d *discourse) byRoleHead(head string) *entity {
 	}
 	return nil
 }
+
+// recentEntities is how far back "the source" looks for its referent.
+const recentEntities = 64
 
 // noteSpeaker records the speaker of a quotation for pronouns that follow.
 func (d *discourse) noteSpeaker(e *entity) {
@@ -1715,18 +1720,7 @@ challenger incumbent candidate nominee contender runner cyclist swimmer athlete 
 manager coach striker winger keeper midfielder defender referee umpire pundit commentator defendant
 plaintiff suspect accused claimant petitioner complainant`)
 
-func (d *discourse) knownSurname(w string) bool {
-	for _, e := range d.entities {
-		if !e.person {
-			continue
-		}
-		f := strings.Fields(e.name)
-		if len(f) > 1 && strings.EqualFold(f[len(f)-1], w) {
-			return true
-		}
-	}
-	return false
-}
+func (d *discourse) knownSurname(w string) bool { return d.personByPart(w, true) != nil }
 
 func orgLike(words []string) bool {
 	for _, w := range words {

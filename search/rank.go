@@ -148,7 +148,7 @@ func (ix *Index) rerank(pq *parsedQuery, hits bsearch.DocumentMatchCollection) (
 
 // analyse finds the question's concepts in a passage.
 func (ix *Index) analyse(pq *parsedQuery, art *articleRec, p Passage) *candidate {
-	c := &candidate{art: art, passage: p, toks: ix.an.tokens(p.Text)}
+	c := &candidate{art: art, passage: p, toks: ix.an.tokensFiltered(p.Text, pq.needsStem)}
 	byStem := make(map[string][]int)
 	for i, t := range c.toks {
 		if t.Stem != "" {
