@@ -139,9 +139,9 @@ type discourse struct {
 	entities  []*entity
 	byName    map[string]*entity   // lower-case name -> entity
 	byPart    map[string][]*entity // lower-case first or last word of a person's full name
-	focus     *entity // the person "he" or "she" refers to
-	group     *entity // the organisation or group "they" or "it" refers to
-	lastQuote *entity // the speaker of the previous quotation
+	focus     *entity              // the person "he" or "she" refers to
+	group     *entity              // the organisation or group "they" or "it" refers to
+	lastQuote *entity              // the speaker of the previous quotation
 }
 
 // quoteSpan is a quotation in a block: the marks at open and close
