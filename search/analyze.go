@@ -45,6 +45,9 @@ func (a *analyzer) stem(w string) string {
 		return v.(string)
 	}
 	s := stemWord(w)
+	if len(w) > 32 {
+		return s // rare and long: not worth a cache entry
+	}
 	a.mu.Lock()
 	if a.size < maxStemCache {
 		a.size++

@@ -15,20 +15,23 @@ import (
 // text of every passage with its sentences and quotations. bleve holds
 // only the inverted index, so hits are turned into passages here.
 //
-// Each version of an article has a generation (from its content hash) in
-// its document IDs, and the catalog says which generation is current; a
-// search ignores hits of any other generation. An update therefore never
-// shows a half-written article:
+// Each version of an article has a generation (from its path and content)
+// in the IDs of its bleve documents and the keys of its catalog passages,
+// and the article record says which generation is current; a search
+// ignores hits of any other generation. An update therefore never shows a
+// half-written article, and a search running through it loses nothing:
 //
 //  1. the new generation's documents are marked pending in the catalog,
-//  2. bleve indexes them (invisible: the catalog still names the old
+//  2. bleve indexes them (invisible: the record still names the old
 //     generation),
-//  3. one catalog transaction stores the new record and passages, clears
-//     the pending mark and lists the old generation's documents as garbage,
-//  4. bleve deletes the garbage, and the catalog forgets it.
+//  3. one catalog transaction stores the new passages and record, clears
+//     the pending mark and lists the old generation as garbage (its
+//     passages stay readable for searches that found its documents),
+//  4. bleve deletes the garbage documents, then the catalog its passages.
 //
-// At open, pending documents (a crash between 1 and 3) and garbage (a
-// crash between 3 and 4) are deleted, so the index always converges.
+// At open and before every sync, pending generations (a crash between 1
+// and 3) and garbage (a crash between 3 and 4) are deleted, so the index
+// always converges on the catalog.
 
 var (
 	bucketMeta     = []byte("meta")
@@ -192,11 +195,14 @@ func (c *catalog) markPending(sets []docSet) error {
 	})
 }
 
-// forget clears document sets from the pending and garbage lists once
-// bleve has deleted them.
+// forget removes document sets from the pending and garbage lists, with
+// their passages, once bleve has deleted their documents.
 func (c *catalog) forget(sets []docSet) error {
 	return c.db.Update(func(tx *bolt.Tx) error {
 		for _, s := range sets {
+			if err := deletePrefix(tx.Bucket(bucketPassages), passagePrefix(s.id, s.gen)); err != nil {
+				return err
+			}
 			if err := tx.Bucket(bucketPending).Delete(s.key()); err != nil {
 				return err
 			}
@@ -224,13 +230,14 @@ func (c *catalog) apply(changes []catalogChange) error {
 		arts, ps := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages)
 		pend, garbage := tx.Bucket(bucketPending), tx.Bucket(bucketGarbage)
 		for _, ch := range changes {
-			if ch.old.n > 0 {
+			newGen := ""
+			if ch.rec != nil {
+				newGen = ch.rec.Gen
+			}
+			if ch.old.n > 0 && ch.old.gen != newGen {
 				if err := garbage.Put(ch.old.key(), encodeCount(ch.old.n)); err != nil {
 					return err
 				}
-			}
-			if err := deletePrefix(ps, passagePrefix(ch.id)); err != nil {
-				return err
 			}
 			if ch.rec == nil {
 				if err := arts.Delete([]byte(ch.id)); err != nil {
@@ -244,7 +251,15 @@ func (c *catalog) apply(changes []catalogChange) error {
 				if err := arts.Put([]byte(ch.id), v); err != nil {
 					return err
 				}
+				// The new generation is live: neither pending nor garbage,
+				// whatever an interrupted update left behind.
 				if err := pend.Delete(docSet{id: ch.id, gen: ch.rec.Gen}.key()); err != nil {
+					return err
+				}
+				if err := garbage.Delete(docSet{id: ch.id, gen: ch.rec.Gen}.key()); err != nil {
+					return err
+				}
+				if err := deletePrefix(ps, passagePrefix(ch.id, ch.rec.Gen)); err != nil {
 					return err
 				}
 				for i := range ch.passages {
@@ -253,7 +268,7 @@ func (c *catalog) apply(changes []catalogChange) error {
 					if err != nil {
 						return err
 					}
-					if err := ps.Put(passageKey(ch.id, p.Index), v); err != nil {
+					if err := ps.Put(passageKey(ch.id, ch.rec.Gen, p.Index), v); err != nil {
 						return err
 					}
 				}
@@ -284,20 +299,20 @@ func (c *catalog) touch(recs []*articleRec) error {
 	})
 }
 
-// passages reads the passages of the given (article, index) keys in one
-// transaction. Missing passages are returned as nil.
+// passages reads the passages of the given (article, generation, index)
+// keys in one transaction. Missing passages are returned as nil.
 func (c *catalog) passages(keys []passageRef) ([]*passageRec, error) {
 	out := make([]*passageRec, len(keys))
 	err := c.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketPassages)
 		for i, k := range keys {
-			v := b.Get(passageKey(k.article, k.index))
+			v := b.Get(passageKey(k.article, k.gen, k.index))
 			if v == nil {
 				continue
 			}
 			var p passageRec
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("passage %s#%d: %w", k.article, k.index, err)
+				return fmt.Errorf("passage %s#%s#%d: %w", k.article, k.gen, k.index, err)
 			}
 			out[i] = &p
 		}
@@ -306,12 +321,13 @@ func (c *catalog) passages(keys []passageRef) ([]*passageRec, error) {
 	return out, err
 }
 
-// articlePassages reads all passages of an article, in order.
-func (c *catalog) articlePassages(id string) ([]Passage, error) {
+// articlePassages reads the passages of one generation of an article, in
+// order.
+func (c *catalog) articlePassages(id, gen string) ([]Passage, error) {
 	var out []Passage
 	err := c.db.View(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketPassages).Cursor()
-		prefix := passagePrefix(id)
+		prefix := passagePrefix(id, gen)
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			var p passageRec
 			if err := json.Unmarshal(v, &p); err != nil {
@@ -325,35 +341,43 @@ func (c *catalog) articlePassages(id string) ([]Passage, error) {
 	return out, err
 }
 
-// eachPassage calls fn for every passage in the catalog, in article ID
-// order.
-func (c *catalog) eachPassage(fn func(id string, idx int, p *passageRec) error) error {
+// eachPassage calls fn for every passage of the given generations of
+// articles (id -> generation), in article ID order.
+func (c *catalog) eachPassage(gens map[string]string, fn func(id string, idx int, p *passageRec) error) error {
 	return c.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
 			i := bytes.IndexByte(k, 0)
-			if i < 0 || len(k) != i+5 {
+			if i < 0 || len(k) < i+6 {
+				return nil
+			}
+			j := i + 1 + bytes.IndexByte(k[i+1:], 0)
+			if j <= i || len(k) != j+5 || gens[string(k[:i])] != string(k[i+1:j]) {
 				return nil
 			}
 			var p passageRec
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("passage %s: %w", k, err)
+				return fmt.Errorf("passage %q: %w", k, err)
 			}
-			return fn(string(k[:i]), int(binary.BigEndian.Uint32(k[i+1:])), &p)
+			return fn(string(k[:i]), int(binary.BigEndian.Uint32(k[j+1:])), &p)
 		})
 	})
 }
 
 type passageRef struct {
-	article string
-	index   int
+	article, gen string
+	index        int
 }
 
-func passagePrefix(id string) []byte {
-	return append([]byte(id), 0)
+// passagePrefix is the key prefix of one generation's passages:
+// id NUL gen NUL.
+func passagePrefix(id, gen string) []byte {
+	k := append([]byte(id), 0)
+	k = append(k, gen...)
+	return append(k, 0)
 }
 
-func passageKey(id string, idx int) []byte {
-	k := passagePrefix(id)
+func passageKey(id, gen string, idx int) []byte {
+	k := passagePrefix(id, gen)
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(idx))
 	return append(k, n[:]...)

@@ -30,11 +30,15 @@ import (
 // mapping, the analysis and the parser. An index of another version is
 // rebuilt from the corpus when it is opened. Change it whenever a change
 // would make old and new documents disagree.
-const IndexVersion = "dossier-index-1"
+const IndexVersion = "dossier-index-2"
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
 // data directory.
 var ErrLocked = errors.New("data dir in use")
+
+// ErrClosed is returned by the methods of an Index after Close, or after a
+// Rebuild that failed.
+var ErrClosed = errors.New("index is closed")
 
 // Options configures Open.
 type Options struct {
@@ -64,7 +68,8 @@ type Index struct {
 	// scored passage.
 	explain func(article string, passage int, features map[string]float64)
 
-	mu       sync.RWMutex // guards articles and the statistics
+	mu       sync.RWMutex // guards articles, the statistics, and the stores against Close
+	closed   bool
 	articles map[string]*articleRec
 	passages int // passage documents
 	tokens   int // indexed words over all passages
@@ -219,10 +224,17 @@ func (ix *Index) loadArticles() error {
 	return nil
 }
 
-// Close closes the index and releases the data directory.
+// Close closes the index and releases the data directory. It waits for
+// running searches and syncs; later calls return ErrClosed.
 func (ix *Index) Close() error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	ix.closed = true
 	var errs []error
 	if ix.bleve != nil {
 		errs = append(errs, ix.bleve.Close())
@@ -327,11 +339,15 @@ func walkCorpus(fsys fs.FS) ([]corpusFile, []SkippedFile, error) {
 			return nil
 		}
 		info, err := d.Info()
+		if err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			info, err = fs.Stat(fsys, p) // follow a link to a file
+		}
 		if err != nil {
 			skipped = append(skipped, SkippedFile{Path: p, Reason: err.Error()})
 			return nil
 		}
 		if !info.Mode().IsRegular() {
+			skipped = append(skipped, SkippedFile{Path: p, Reason: "not a regular file"})
 			return nil
 		}
 		id := IDFromPath(p)
@@ -359,6 +375,13 @@ func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
 	defer ix.syncMu.Unlock()
 	start := time.Now()
 	var rep SyncReport
+	if ix.bleve == nil || ix.cat == nil {
+		return rep, ErrClosed
+	}
+	// Delete what an earlier update failed to.
+	if err := ix.recover(); err != nil {
+		return rep, err
+	}
 	files, skipped, err := walkCorpus(fsys)
 	if err != nil {
 		return rep, err
@@ -502,6 +525,10 @@ func (ix *Index) parseFile(fsys fs.FS, f corpusFile, old *articleRec) *parsedFil
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:16])
+	// The generation changes with the path too: a renamed file is parsed
+	// again (its format may differ) into documents of a new generation.
+	genSum := sha256.Sum256([]byte(f.path + "\x00" + hash))
+	gen := hex.EncodeToString(genSum[:4])
 	if old != nil && old.Hash == hash && old.Path == f.path {
 		r := *old
 		r.Size, r.ModTime = f.size, f.modTime
@@ -518,7 +545,7 @@ func (ix *Index) parseFile(fsys fs.FS, f corpusFile, old *articleRec) *parsedFil
 	rec := &articleRec{
 		ID: a.ID, Path: a.Path, Title: a.Title, Author: a.Author, Publication: a.Publication,
 		Published: a.PublishedDate(), URL: a.URL, Tags: a.Tags, Dateline: a.Dateline,
-		Hash: hash, Gen: hash[:8], Size: f.size, ModTime: f.modTime, Passages: len(a.Passages), Quotes: a.QuoteCount(),
+		Hash: hash, Gen: gen, Size: f.size, ModTime: f.modTime, Passages: len(a.Passages), Quotes: a.QuoteCount(),
 	}
 	pf.tokens = make([][]token, len(a.Passages))
 	for i := range a.Passages {

@@ -526,6 +526,12 @@ func TestSearchDuringSync(t *testing.T) {
 					errs <- err
 					return
 				}
+				// Every article matches: an update in progress must not
+				// make any go missing.
+				if len(res.Hits) != 20 {
+					errs <- fmt.Errorf("search returned %d hits during a sync; want 20", len(res.Hits))
+					return
+				}
 				// All passages of one article in a result come from one
 				// version.
 				version := map[string]string{}
@@ -562,4 +568,93 @@ func TestSearchDuringSync(t *testing.T) {
 		t.Error(err)
 	}
 	assertConsistent(t, ix)
+}
+
+func TestRenamedFileStaysFindable(t *testing.T) {
+	data := article("Renamed Story", "renameword", 3)
+	fsys := fstest.MapFS{"a.txt": {Data: data}}
+	ix := openTestIndex(t, fsys)
+	delete(fsys, "a.txt")
+	fsys["a.md"] = &fstest.MapFile{Data: data}
+	for i := 0; i < 2; i++ {
+		if _, err := ix.Sync(context.Background(), fsys); err != nil {
+			t.Fatal(err)
+		}
+		if hits := search(t, ix, "renameword"); len(hits) == 0 {
+			t.Fatalf("sync %d after renaming a.txt to a.md: the article is no longer found", i+1)
+		}
+		assertConsistent(t, ix)
+	}
+	if a, ok, _ := ix.Article("a"); !ok || a.Path != "a.md" {
+		t.Errorf("Article(a) = %+v, %v; want the renamed file", a, ok)
+	}
+}
+
+func TestCloseWhileSearching(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Sync(context.Background(), queryCorpus()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				if _, err := ix.Search(context.Background(), Query{Text: "harbour ships"}); err != nil && !errors.Is(err, ErrClosed) {
+					t.Errorf("Search: %v", err)
+				}
+				if _, err := ix.Quotes(""); err != nil && !errors.Is(err, ErrClosed) {
+					t.Errorf("Quotes: %v", err)
+				}
+			}
+		}()
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if _, err := ix.Search(context.Background(), Query{Text: "harbour"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Search after Close: %v; want ErrClosed", err)
+	}
+	if _, err := ix.Quotes(""); !errors.Is(err, ErrClosed) {
+		t.Errorf("Quotes after Close: %v; want ErrClosed", err)
+	}
+	if _, _, err := ix.Article("2024/harbour"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Article after Close: %v; want ErrClosed", err)
+	}
+	if _, err := ix.Sync(context.Background(), queryCorpus()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Sync after Close: %v; want ErrClosed", err)
+	}
+	if err := ix.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Close: %v; want ErrClosed", err)
+	}
+}
+
+func TestSymlinkedArticleIsIndexed(t *testing.T) {
+	dir := t.TempDir()
+	other := t.TempDir()
+	target := filepath.Join(other, "real.txt")
+	if err := os.WriteFile(target, article("Linked Story", "linkedword", 2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip("symlinks not supported:", err)
+	}
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rep, err := ix.Sync(context.Background(), os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Articles != 1 || len(search(t, ix, "linkedword")) == 0 {
+		t.Errorf("report %+v; want the linked article indexed", rep)
+	}
 }

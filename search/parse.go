@@ -52,11 +52,13 @@ func Parse(name string, data []byte) (*Article, []string, error) {
 	ext := strings.ToLower(path.Ext(name))
 	md := ext == ".md" || ext == ".markdown"
 	var fm frontMatter
-	if y, body, ok := splitFrontMatter(text); ok {
+	if y, body, ok := splitFrontMatter(text); ok && md {
+		// Front matter is metadata even when it is malformed: it is not
+		// article text.
 		text = body
 		f, err := parseFrontMatter(y)
 		if err != nil {
-			warnings = append(warnings, err.Error()+"; front matter ignored")
+			warnings = append(warnings, err.Error()+"; the article's metadata comes from its text")
 		} else {
 			fm = f
 		}
@@ -463,8 +465,15 @@ func (p *parser) classify(raw []rawBlock) {
 				p.add(t, KindCaption, section)
 				continue
 			}
-			title = t
-			continue
+			if sents := splitSentences(t); wordCount(t) <= 40 || len(sents) < 2 {
+				title = t
+				continue
+			} else {
+				// Running text with no headline above it (an article
+				// pasted on one line): its first sentence names it, and
+				// all of it is text.
+				title = clipWords(t[sents[0].Start:sents[0].End], 16)
+			}
 		}
 		if !p.bodySeen && p.fm.Title != "" && similarTitle(t, title) && !proseLike(t) {
 			continue // the headline repeated under the front matter
@@ -548,6 +557,15 @@ func (p *parser) nextIsProse(raw []rawBlock, i int) bool {
 	return false
 }
 
+// clipWords returns the first n words of s, with "…" when it cut.
+func clipWords(s string, n int) string {
+	f := strings.Fields(s)
+	if len(f) <= n {
+		return s
+	}
+	return strings.Join(f[:n], " ") + "…"
+}
+
 // splitTitlePublication splits "Headline | Publication" into its parts.
 func splitTitlePublication(title string) (string, string, bool) {
 	i := strings.LastIndex(title, " | ")
@@ -607,7 +625,7 @@ func (p *parser) applyFrontMatter() {
 // merged with a neighbour in the same section, long ones are split at
 // sentence boundaries, and quotations are found and attributed.
 func (p *parser) buildPassages() {
-	blocks := mergeShort(p.blocks)
+	blocks := splitHuge(mergeShort(p.blocks))
 	quotes := attributeQuotes(blocks)
 	for bi, b := range blocks {
 		for _, ch := range chunkBlock(b.text, quotes[bi]) {
@@ -634,6 +652,28 @@ func (p *parser) buildPassages() {
 			p.a.Passages = append(p.a.Passages, ps)
 		}
 	}
+}
+
+// maxBlockBytes bounds the size of a block that quotation attribution
+// reads as one paragraph. Real paragraphs are far smaller; text with no
+// paragraph breaks at all is cut into passage-sized blocks first, so that
+// the work per block stays small whatever the file holds.
+const maxBlockBytes = 16 << 10
+
+// splitHuge cuts blocks longer than maxBlockBytes into passage-sized
+// blocks of the same kind and section.
+func splitHuge(in []cblock) []cblock {
+	var out []cblock
+	for _, b := range in {
+		if len(b.text) <= maxBlockBytes {
+			out = append(out, b)
+			continue
+		}
+		for _, ch := range chunkBlock(b.text, nil) {
+			out = append(out, cblock{text: b.text[ch.Start:ch.End], kind: b.kind, section: b.section})
+		}
+	}
+	return out
 }
 
 // mergeShort merges paragraphs of fewer than minPassageWords words into

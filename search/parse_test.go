@@ -432,3 +432,56 @@ func TestLongParagraphs(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileParagraphs feeds paragraphs built to make quotation pairing
+// and attribution slow: thousands of quotation marks in one paragraph.
+func TestHostileParagraphs(t *testing.T) {
+	for _, c := range []struct{ name, unit string }{
+		{"quote marks", `"a `},
+		{"quoted sentences", `"Yes." `},
+		{"curly quotes and names", `“Yes,” said Anna Berg. `},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := "Headline\n\n" + strings.Repeat(c.unit, (400<<10)/len(c.unit)) + "\n"
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				if _, _, err := Parse("x.txt", []byte(text)); err != nil {
+					t.Error(err)
+				}
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("Parse of a 400 KB paragraph did not finish in a minute")
+			}
+		})
+	}
+}
+
+func TestDashesAtTheTopOfPlainText(t *testing.T) {
+	in := "---\nThe council met for six hours on Monday night before the vote.\nIt was a long night for everyone involved in the budget.\n---\nHarbour Budget Passes\n\nThe harbour budget passed by one vote after the long debate.\n"
+	a, _, err := Parse("x.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Plain text has no front matter: its first line is its headline and
+	// the rest is text.
+	if !strings.HasPrefix(a.Title, "The council met for six hours") || passageWith(a, "It was a long night") == nil {
+		t.Errorf("title %q, passages %+v; want the text between the --- lines kept", a.Title, a.Passages)
+	}
+}
+
+func TestArticleOnOneLine(t *testing.T) {
+	in := "The harbour authority approved a plan on Tuesday to dredge the northern channel. Ships now wait for high tide, and the port loses money every week. The work starts in September and takes eleven weeks, the authority said in a statement on its website."
+	a, _, err := Parse("x.txt", []byte(in))
+	if err != nil {
+		t.Fatalf("an article on one line: %v", err)
+	}
+	if a.Title == "" || !strings.HasPrefix(a.Title, "The harbour authority approved") {
+		t.Errorf("title %q; want the first sentence", a.Title)
+	}
+	if passageWith(a, "eleven weeks") == nil || passageWith(a, "dredge the northern channel") == nil {
+		t.Errorf("passages %+v; want all of the text", a.Passages)
+	}
+}

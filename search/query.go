@@ -59,7 +59,11 @@ type Results struct {
 
 // A Correction is a word of the question that the search read as another
 // word of the corpus.
-type Correction struct{ From, To string }
+type Correction struct {
+	From, To string
+	// Start and End are the byte range of From in the question.
+	Start, End int
+}
 
 // Hit is one passage that answers the question.
 type Hit struct {
@@ -150,11 +154,14 @@ func (ix *Index) Stats() (articles, passages int) {
 func (ix *Index) Article(id string) (*Article, bool, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.cat == nil {
+		return nil, false, ErrClosed
+	}
 	r := ix.articles[id]
 	if r == nil {
 		return nil, false, nil
 	}
-	ps, err := ix.cat.articlePassages(id)
+	ps, err := ix.cat.articlePassages(id, r.Gen)
 	if err != nil {
 		return nil, false, err
 	}
@@ -241,8 +248,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if ix.bleve == nil {
-		return nil, errors.New("index is closed")
+	if ix.bleve == nil || ix.cat == nil {
+		return nil, ErrClosed
 	}
 	raw, err := ix.bleve.Advanced()
 	if err != nil {
@@ -282,13 +289,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if filter != nil {
 		qry = query.NewConjunctionQuery([]query.Query{main, filter})
 	}
-	want := max(candidateCount, offset+limit+1)
-	req := bleve.NewSearchRequestOptions(qry, want, 0, false)
-	sr, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	hits, err := ix.rerank(pq, sr.Hits)
+	hits, err := ix.candidates(ctx, pq, qry, max(candidateCount, offset+limit+1))
 	if err != nil {
 		return nil, err
 	}
@@ -308,6 +309,30 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 
 // candidateCount is how many passages bleve proposes for re-ranking.
 const candidateCount = 60
+
+// candidates asks bleve for want passages and re-ranks them. Documents of
+// a generation the catalog does not name (an update in progress) do not
+// count: when they leave fewer than want, it asks for more.
+func (ix *Index) candidates(ctx context.Context, pq *parsedQuery, qry query.Query, want int) ([]Hit, error) {
+	size := want
+	for round := 0; ; round++ {
+		req := bleve.NewSearchRequestOptions(qry, size, 0, false)
+		sr, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		live := 0
+		for _, h := range sr.Hits {
+			if id, gen, _, ok := splitDocID(h.ID); ok && ix.articles[id] != nil && ix.articles[id].Gen == gen {
+				live++
+			}
+		}
+		if live >= want || len(sr.Hits) < size || round == 2 {
+			return ix.rerank(pq, sr.Hits)
+		}
+		size *= 3
+	}
+}
 
 // parseQuery analyses a question: its answer type, its concepts with
 // aliases, related forms and spelling corrections, and its phrases.
@@ -334,7 +359,7 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 			continue
 		}
 		if fix, ok := ix.correct(r, toks, i); ok {
-			pq.corrections = append(pq.corrections, Correction{From: text[t.Start:t.End], To: matchCase(text[t.Start:t.End], fix)})
+			pq.corrections = append(pq.corrections, Correction{From: text[t.Start:t.End], To: matchCase(text[t.Start:t.End], fix), Start: t.Start, End: t.End})
 			t.Norm = fix
 			t.Stem = ix.an.stem(fix)
 			if t.Stem == "" {
@@ -606,12 +631,21 @@ func matchCase(orig, fix string) string {
 	return fix
 }
 
-// applyCorrections rewrites the question with its corrected words.
+// applyCorrections rewrites the question with its corrected words, in
+// place (corrections are in question order).
 func applyCorrections(text string, cs []Correction) string {
+	var b strings.Builder
+	last := 0
 	for _, c := range cs {
-		text = strings.Replace(text, c.From, c.To, 1)
+		if c.Start < last || c.End > len(text) {
+			continue
+		}
+		b.WriteString(text[last:c.Start])
+		b.WriteString(c.To)
+		last = c.End
 	}
-	return text
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // candidateQuery builds the bleve query that proposes passages: every

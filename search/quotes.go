@@ -277,7 +277,7 @@ func attributeQuotes(blocks []cblock) [][]Quote {
 				case q.open == 0 && prevTopic != nil:
 					ent, ok = prevTopic, true
 				default:
-					ent, ok = d.fromPreviousSentence(text, lex, sents, si, bi, blocks, q)
+					ent, ok = d.fromPreviousSentence(text, lex, sents, spans, si, bi, blocks, q)
 				}
 				if ok && ent != nil {
 					quote.Speaker, quote.Title = ent.name, ent.title
@@ -697,7 +697,7 @@ func splitOnCommas(lx []lexeme) [][]lexeme {
 // attribution that introduced it at the end of the sentence before:
 // "... American officials told The Wall Street Journal. “Q”" or
 // "He said: “Q”".
-func (d *discourse) fromPreviousSentence(text string, lex []lexeme, sents []span, si, bi int, blocks []cblock, q quoteSpan) (*entity, bool) {
+func (d *discourse) fromPreviousSentence(text string, lex []lexeme, sents []span, spans []quoteSpan, si, bi int, blocks []cblock, q quoteSpan) (*entity, bool) {
 	// Only when the quotation starts its sentence.
 	if wordCount(text[sents[si].Start:q.open]) > 0 {
 		return nil, false
@@ -707,7 +707,7 @@ func (d *discourse) fromPreviousSentence(text string, lex []lexeme, sents []span
 	if si > 0 {
 		ps := sents[si-1]
 		prev = sliceLex(lex, ps.Start, ps.End)
-		pmentions = d.mentions(text, prev, findQuoteSpans(text))
+		pmentions = d.mentions(text, prev, spans)
 	} else if bi > 0 {
 		pt := blocks[bi-1].text
 		if !strings.HasSuffix(strings.TrimSpace(pt), ":") {

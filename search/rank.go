@@ -90,7 +90,7 @@ func (ix *Index) rerank(pq *parsedQuery, hits bsearch.DocumentMatchCollection) (
 		if r == nil || r.Gen != gen {
 			continue
 		}
-		refs = append(refs, passageRef{article: id, index: idx})
+		refs = append(refs, passageRef{article: id, gen: gen, index: idx})
 		recs = append(recs, r)
 		scores = append(scores, h.Score)
 	}

@@ -21,12 +21,16 @@ func (ix *Index) Quotes(speaker string) ([]QuoteHit, error) {
 	want := ix.nameWords(speaker)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.cat == nil {
+		return nil, ErrClosed
+	}
+	gens := make(map[string]string, len(ix.articles))
+	for id, r := range ix.articles {
+		gens[id] = r.Gen
+	}
 	var out []QuoteHit
-	err := ix.cat.eachPassage(func(id string, idx int, p *passageRec) error {
+	err := ix.cat.eachPassage(gens, func(id string, idx int, p *passageRec) error {
 		r := ix.articles[id]
-		if r == nil || r.Gen != p.Gen {
-			return nil
-		}
 		for _, q := range p.Quotes {
 			if len(want) > 0 && !hasWords(ix.nameWords(q.Speaker), want) {
 				continue

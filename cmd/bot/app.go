@@ -142,17 +142,23 @@ func (a *app) corpus() fs.FS {
 	return os.DirFS(a.cfg.Corpus.Dir)
 }
 
+// open opens the index in the data directory.
+func (a *app) open() (*search.Index, error) {
+	ix, err := search.Open(a.cfg.Data.Dir, search.Options{Logger: a.log, Aliases: a.cfg.Search.Aliases})
+	if errors.Is(err, search.ErrLocked) {
+		return nil, fmt.Errorf("%w; stop it or use another --data directory", err)
+	}
+	return ix, err
+}
+
 // openIndex opens the index and brings it up to date with the corpus.
 // Unless verbose, the sync is reported only in the log at debug level.
 func (a *app) openIndex(ctx context.Context) (*search.Index, search.SyncReport, error) {
 	if err := a.setup(); err != nil {
 		return nil, search.SyncReport{}, err
 	}
-	ix, err := search.Open(a.cfg.Data.Dir, search.Options{Logger: a.log, Aliases: a.cfg.Search.Aliases})
+	ix, err := a.open()
 	if err != nil {
-		if errors.Is(err, search.ErrLocked) {
-			return nil, search.SyncReport{}, fmt.Errorf("%w; stop it or use another --data directory", err)
-		}
 		return nil, search.SyncReport{}, err
 	}
 	rep, err := ix.Sync(ctx, a.corpus())

@@ -151,7 +151,7 @@ func (a *app) indexCmd() *cobra.Command {
 			if err := a.setup(); err != nil {
 				return err
 			}
-			ix, err := search.Open(a.cfg.Data.Dir, search.Options{Logger: a.log, Aliases: a.cfg.Search.Aliases})
+			ix, err := a.open()
 			if err != nil {
 				return err
 			}
