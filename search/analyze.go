@@ -202,8 +202,8 @@ func (a *analyzer) appendToken(toks []token, text string, start, end, pos int, a
 	t := token{Start: start, End: end, Pos: pos, Norm: f, Cap: unicode.IsUpper(first)}
 	if strings.Contains(raw, ".") && !unicode.IsDigit(first) {
 		t.Acronym = true
-	} else if !allCaps && utf8.RuneCountInString(raw) >= 2 && isUpperWord(raw) {
-		t.Acronym = true
+	} else if bare := trimPossessive(raw); !allCaps && utf8.RuneCountInString(bare) >= 2 && isUpperWord(bare) {
+		t.Acronym = true // also "ISIS’s"
 	}
 	if t.Acronym {
 		// FSB, U.S., IT: never a stop word ("US" is not "us").
@@ -214,6 +214,16 @@ func (a *analyzer) appendToken(toks []token, text string, start, end, pos int, a
 		t.Stem = a.stem(f)
 	}
 	return append(toks, t)
+}
+
+// trimPossessive removes a possessive ending: "ISIS’s" -> "ISIS".
+func trimPossessive(w string) string {
+	for _, suf := range []string{"’s", "'s", "’S", "'S"} {
+		if strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
 }
 
 func isWordRune(r rune) bool {

@@ -178,7 +178,10 @@ type concept struct {
 	weight float64
 	name   bool // a proper name or acronym in the question
 	minor  bool // a reporting verb ("say", "tell"): barely a search term
-	df     int  // documents holding its main form
+	// subject is the question's grammatical subject, what it is about:
+	// "Iran" in "Did Iran ignore an American warning?".
+	subject bool
+	df      int // documents holding its main form
 }
 
 // form is one way a concept appears in a passage: a word or a sequence of
@@ -347,6 +350,7 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 	}
 	// A question's first word is capitalised by grammar; it is a name
 	// only if the corpus writes it as one.
+	subjectTok := questionSubject(toks)
 	firstIsName := len(toks) > 0 && toks[0].Cap && !stopWords[toks[0].Norm] && !questionWords[toks[0].Norm] && ix.df(ctx, r, fieldNames, toks[0].Norm) > 0
 	pq.phrases = quotedPhrases(ix.an, text)
 	// Correct unknown words first, so aliases and names see the fix.
@@ -393,6 +397,7 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 				c.forms = addForm(c.forms, form{stems: f.stems, factor: factor})
 			}
 			c.name = t.Cap || t.Acronym
+			c.subject = subjectTok >= 0 && m.start == subjectTok
 			pq.concepts = append(pq.concepts, c)
 			flushName()
 			i = m.end - 1
@@ -408,8 +413,8 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 		} else {
 			flushName()
 		}
-		c := concept{label: text[t.Start:t.End], forms: []form{{stems: []string{t.Stem}, factor: 1}}, name: isName}
-		if queryFillers[t.Norm] || (reportingVerbs[t.Norm] && !isName) {
+		c := concept{label: text[t.Start:t.End], forms: []form{{stems: []string{t.Stem}, factor: 1}}, name: isName, subject: subjectTok >= 0 && (i == subjectTok || i == subjectTok+1 && isName && toks[subjectTok].Cap)}
+		if queryFillers[t.Norm] || (sayVerbs[t.Norm] && !isName) {
 			c.minor = true
 		}
 		for _, rel := range ix.relatedForms(r, t.Stem, isName || places[t.Norm]) {
@@ -447,6 +452,21 @@ func (ix *Index) parseQuery(ctx context.Context, r index.IndexReader, text strin
 		if c.minor {
 			w *= 0.25
 		}
+		if c.subject {
+			w *= subjectBoost
+		}
+		if df == 0 {
+			// No passage holds it as written: it weighs what its other
+			// forms weigh, or nothing when no passage holds any.
+			for _, f := range c.forms {
+				df = max(df, ix.formDF(ctx, r, f))
+			}
+			if df == 0 {
+				w = 0
+			} else {
+				w = idf(n, df)
+			}
+		}
 		c.weight = w
 		pq.totalWeight += w
 	}
@@ -464,6 +484,35 @@ func addForm(forms []form, f form) []form {
 	}
 	return append(forms, f)
 }
+
+// subjectBoost raises the weight of the question's subject.
+const subjectBoost = 1.25
+
+// questionSubject returns the index of the question token that starts its
+// subject: the first content word after an auxiliary that opens or
+// follows the question word ("Did Iran ...", "Why does Russia ...",
+// "What did the Wagner Group ..."), or -1.
+func questionSubject(toks []token) int {
+	i := 0
+	if i < len(toks) && questionWords[toks[i].Norm] {
+		i++
+	}
+	if i >= len(toks) || !auxiliaries[toks[i].Norm] {
+		return -1
+	}
+	for i++; i < len(toks); i++ {
+		if toks[i].Stem != "" {
+			return i
+		}
+		if !determiners[toks[i].Norm] {
+			return -1
+		}
+	}
+	return -1
+}
+
+// sayVerbs ask what someone said without saying what about.
+var sayVerbs = toSet(`say says said saying tell tells told telling speak spoke talk talked`)
 
 // queryFillers are words that questions use to ask rather than to say
 // what they are about.

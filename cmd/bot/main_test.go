@@ -16,6 +16,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+var reScore = regexp.MustCompile(`"score": [0-9.e+-]+`)
+
 // dossier runs the command line in-process against the seed articles with
 // a fresh data directory, and returns its exit status and output.
 func dossier(t *testing.T, dataDir string, args ...string) (int, string, string) {
@@ -65,6 +67,9 @@ func TestJSONContract(t *testing.T) {
 			if !json.Valid([]byte(out)) {
 				t.Fatalf("not JSON: %s", out)
 			}
+			// Scores move whenever ranking is tuned; the golden files
+			// pin everything else.
+			out = reScore.ReplaceAllString(out, `"score": 0`)
 			golden(t, c.name, []byte(out))
 		})
 	}
