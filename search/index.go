@@ -415,14 +415,29 @@ func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
 	}
 	sort.Strings(removed)
 
-	// Read, hash and parse in parallel, in chunks, and index each chunk.
-	const chunk = 256
-	for i := 0; i < len(todo); i += chunk {
+	// Read, hash and parse in parallel, in chunks; index each chunk while
+	// the next one is parsed.
+	const chunk = 128
+	parsed := make(chan []*parsedFile, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(parsed)
+		for i := 0; i < len(todo); i += chunk {
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case parsed <- ix.readAndParse(fsys, todo[i:min(i+chunk, len(todo))], known):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for results := range parsed {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		part := todo[i:min(i+chunk, len(todo))]
-		results := ix.readAndParse(fsys, part, known)
 		var changes []*parsedFile
 		for _, pf := range results {
 			old := known[pf.file.id]
@@ -453,6 +468,9 @@ func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
 		if err := ix.apply(changes, nil, known); err != nil {
 			return rep, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
 	}
 	if err := ix.cat.touch(touched); err != nil {
 		return rep, fmt.Errorf("update catalog: %w", err)
