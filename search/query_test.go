@@ -321,3 +321,30 @@ func TestQuotesAndSpeakers(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerClause checks that an answer is narrowed to the clause after a
+// colon only when both sides are clauses, never cut at a label.
+func TestAnswerClause(t *testing.T) {
+	ix := openTestIndex(t, fstest.MapFS{"a.txt": {Data: []byte(`Canal Report
+
+The inspectors listed the worst failures in their annual report to the council: the eastern lock gate leaks so badly that barges wait for hours before it opens.
+
+The lock keeper's cottage on the towpath, photographed in 1931 by the canal company Photo: Archive
+`)}})
+	for _, c := range []struct{ q, want string }{
+		{"Why do barges wait at the eastern lock gate?", "the eastern lock gate leaks so badly that barges wait for hours before it opens."},
+		{"lock keeper cottage photographed", "The lock keeper's cottage on the towpath, photographed in 1931 by the canal company Photo: Archive"},
+	} {
+		hits := search(t, ix, c.q)
+		if len(hits) == 0 || hits[0].AnswerText() != c.want {
+			t.Errorf("answer to %q = %q; want %q", c.q, firstAnswer(hits), c.want)
+		}
+	}
+}
+
+func firstAnswer(hits []Hit) string {
+	if len(hits) == 0 {
+		return "(no results)"
+	}
+	return hits[0].AnswerText()
+}

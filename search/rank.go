@@ -397,7 +397,7 @@ func (ix *Index) score(pq *parsedQuery, c *candidate, ac *articleContext, avgdl 
 // targeted in Britain: Alexander Litvinenko was killed in 2006 through
 // polonium poisoning, ..." answers with the part after the colon when that
 // part holds the question's words. A colon that opens a quotation is not
-// a break.
+// a break, nor one that follows or precedes a mere label ("Photo: MTI").
 func bestClause(pq *parsedQuery, c *candidate, inSent []float64, s Span, matched map[int]bool) Span {
 	text := c.passage.Text
 	var cuts []int
@@ -409,7 +409,15 @@ func bestClause(pq *parsedQuery, c *candidate, inSent []float64, s Span, matched
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(text[i+2:])
-		if text[i] == ':' && !(unicode.IsUpper(r) || unicode.IsDigit(r)) {
+		if text[i] == ':' && !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			continue // "said: “...”" keeps the quotation with its speaker
+		}
+		// Both sides must be clauses, not a label ("Photo: MTI").
+		prev := s.Start
+		if n := len(cuts); n > 0 {
+			prev = cuts[n-1]
+		}
+		if wordCount(text[prev:i]) < 4 || wordCount(text[i:s.End]) < 4 {
 			continue
 		}
 		cuts = append(cuts, i)
