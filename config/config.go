@@ -27,6 +27,7 @@ type Config struct {
 	Digest  Digest
 	Log     Log
 	Search  Search
+	Limits  Limits
 	// File is the configuration file that was read, or "" when none was.
 	File string
 }
@@ -79,6 +80,13 @@ type Log struct {
 	Format string // text or json
 }
 
+// Limits protect the bot from being flooded.
+type Limits struct {
+	// Questions per user within Window; 0 turns the limit off.
+	Questions int
+	Window    time.Duration
+}
+
 // Search tunes question answering.
 type Search struct {
 	// Aliases are groups of words or names that mean the same thing,
@@ -109,6 +117,8 @@ var defaults = map[string]any{
 	"log.level":              "info",
 	"log.format":             "text",
 	"search.aliases":         []any{},
+	"limits.questions":       5,
+	"limits.window":          "10s",
 }
 
 // Keys returns every configuration key, sorted.
@@ -327,6 +337,24 @@ func fill(cfg *Config, v *viper.Viper) error {
 		return err
 	}
 	cfg.Search.Aliases = groups
+	q, err := str("limits.questions")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 0 || n > 1000 {
+		return &Error{Key: "limits.questions", Problem: fmt.Sprintf("%q is not a number of questions", q), Fix: "write a whole number from 0 (no limit) to 1000, e.g. 5"}
+	}
+	cfg.Limits.Questions = n
+	w, err := str("limits.window")
+	if err != nil {
+		return err
+	}
+	d, err := time.ParseDuration(w)
+	if err != nil || d < time.Second || d > time.Hour {
+		return &Error{Key: "limits.window", Problem: fmt.Sprintf("%q is not a duration between 1s and 1h", w), Fix: "write a duration such as 10s or 1m"}
+	}
+	cfg.Limits.Window = d
 	if cfg.Corpus.Dir == defaults["corpus.dir"] {
 		if _, err := os.Stat(cfg.Corpus.Dir); errors.Is(err, fs.ErrNotExist) {
 			cfg.Corpus.Embedded = true

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -32,6 +33,7 @@ func TestDefaults(t *testing.T) {
 		Data:    Data{Dir: "data"},
 		Digest:  Digest{Time: "09:00", Timezone: "UTC"},
 		Log:     Log{Level: "info", Format: "text"},
+		Limits:  Limits{Questions: 5, Window: 10 * time.Second},
 	}
 	if !reflect.DeepEqual(*cfg, want) {
 		t.Errorf("Load with nothing set = %+v; want %+v", *cfg, want)
@@ -112,6 +114,8 @@ func TestBadValues(t *testing.T) {
 		{"bad yaml", "corpus: [unclosed\n", nil, "c.yaml"},
 		{"aliases shape", "search:\n  aliases: [Kyiv, Kiev]\n", nil, "search.aliases"},
 		{"token with space", "", []string{"DOSSIER_DISCORD_TOKEN=abc def"}, "discord.token"},
+		{"question limit", "", []string{"DOSSIER_LIMITS_QUESTIONS=many"}, "limits.questions"},
+		{"limit window", "limits:\n  window: 10\n", nil, "limits.window"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			inDir(t)

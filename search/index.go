@@ -68,11 +68,16 @@ type Index struct {
 	// scored passage.
 	explain func(article string, passage int, features map[string]float64)
 
-	mu       sync.RWMutex // guards articles, the statistics, and the stores against Close
-	closed   bool
-	articles map[string]*articleRec
-	passages int // passage documents
-	tokens   int // indexed words over all passages
+	mu      sync.RWMutex // guards articles, the statistics, and the stores against Close
+	closed  bool
+	version uint64 // counts changes to the articles, for caches
+
+	speakersMu      sync.Mutex
+	speakers        []Speaker // cached Speakers(), valid for speakersVersion
+	speakersVersion uint64
+	articles        map[string]*articleRec
+	passages        int // passage documents
+	tokens          int // indexed words over all passages
 }
 
 // Open opens (or creates) the index in dir, taking an exclusive lock on
@@ -216,6 +221,7 @@ func (ix *Index) loadArticles() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.articles = arts
+	ix.version++
 	ix.passages, ix.tokens = 0, 0
 	for _, r := range arts {
 		ix.passages += r.Passages
@@ -609,6 +615,7 @@ func (ix *Index) apply(changed []*parsedFile, removed []string, known map[string
 		// Publish the new records to searches.
 		var garbage []docSet
 		ix.mu.Lock()
+		ix.version++
 		for _, ch := range changes {
 			if old := ix.articles[ch.id]; old != nil {
 				ix.passages -= old.Passages

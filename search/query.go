@@ -623,8 +623,15 @@ func quotedPhrases(an *analyzer, text string) [][]string {
 // then the more frequent.
 func (ix *Index) correct(r index.IndexReader, toks []token, i int) (string, bool) {
 	t := toks[i]
+	// Short lower-case words are too often right words the corpus
+	// lacks ("bold", "lol"); a short capitalised word is likelier a
+	// misspelled name.
 	n := utf8.RuneCountInString(t.Norm)
-	if n < 4 || strings.ContainsFunc(t.Norm, unicode.IsDigit) {
+	minLen := 5
+	if t.Cap || t.Acronym {
+		minLen = 4
+	}
+	if n < minLen || strings.ContainsFunc(t.Norm, unicode.IsDigit) {
 		return "", false
 	}
 	fuzz := 1

@@ -66,8 +66,27 @@ type Speaker struct {
 	Quotes int
 }
 
-// Speakers returns everyone the corpus quotes, most quoted first.
+// Speakers returns everyone the corpus quotes, most quoted first. The
+// list is computed once per change of the corpus, so it is cheap to call
+// on every keystroke of an autocomplete.
 func (ix *Index) Speakers() ([]Speaker, error) {
+	ix.mu.RLock()
+	version := ix.version
+	ix.mu.RUnlock()
+	ix.speakersMu.Lock()
+	defer ix.speakersMu.Unlock()
+	if ix.speakers != nil && ix.speakersVersion == version {
+		return append([]Speaker(nil), ix.speakers...), nil
+	}
+	list, err := ix.computeSpeakers()
+	if err != nil {
+		return nil, err
+	}
+	ix.speakers, ix.speakersVersion = list, version
+	return append([]Speaker(nil), list...), nil
+}
+
+func (ix *Index) computeSpeakers() ([]Speaker, error) {
 	qs, err := ix.Quotes("")
 	if err != nil {
 		return nil, err
@@ -139,4 +158,16 @@ func hasWords(have, want []string) bool {
 		}
 	}
 	return true
+}
+
+// Words returns the folded words of s, as the index compares them: lower
+// case, without accents or possessives. "Bogotá's" gives "bogota".
+func Words(s string) []string {
+	var out []string
+	for _, t := range newAnalyzer().tokens(s) {
+		if !t.Joined {
+			out = append(out, t.Norm)
+		}
+	}
+	return out
 }

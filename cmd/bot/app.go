@@ -96,7 +96,7 @@ the command line (dossier ask).`,
 	pf.String("data", "", "directory for the index and state (config data.dir; default: data)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("%v", err) })
 	a.cmd = root
-	root.AddCommand(a.askCmd(), a.quotesCmd(), a.sourcesCmd(), a.indexCmd(), a.versionCmd())
+	root.AddCommand(a.serveCmd(), a.askCmd(), a.quotesCmd(), a.sourcesCmd(), a.indexCmd(), a.versionCmd())
 	return root
 }
 

@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+	bolt "go.etcd.io/bbolt"
+)
+
+// This file is where the router meets discordgo: the REST client, the
+// gateway handler and command registration.
+
+// NewTransport returns an http.RoundTripper that sends requests for
+// https://discord.com to base instead (a rate-limit proxy, or a test
+// server), through next (http.DefaultTransport when nil). Requests to any
+// other host pass unchanged.
+func NewTransport(base string, next http.RoundTripper) (http.RoundTripper, error) {
+	u, err := url.Parse(strings.TrimSuffix(base, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("api base url %q: want scheme://host", base)
+	}
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &rewrite{to: u, next: next}, nil
+}
+
+type rewrite struct {
+	to   *url.URL
+	next http.RoundTripper
+}
+
+func (t *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" && (t.to.Host != "discord.com" || t.to.Scheme != req.URL.Scheme) {
+		r := req.Clone(req.Context())
+		r.URL.Scheme, r.URL.Host = t.to.Scheme, t.to.Host
+		r.URL.Path = strings.TrimSuffix(t.to.Path, "/") + req.URL.Path
+		r.Host = t.to.Host
+		req = r
+	}
+	return t.next.RoundTrip(req)
+}
+
+// REST sends Dossier's own JSON payloads to Discord's REST API through a
+// discordgo session: its HTTP client (see NewTransport), its rate limiter
+// (which waits out 429 responses and retries) and its token. It is safe
+// for concurrent use.
+type REST struct{ s *discordgo.Session }
+
+// NewREST returns a REST client using s.
+func NewREST(s *discordgo.Session) *REST { return &REST{s: s} }
+
+// do sends method path (relative to the API root) with body as JSON and
+// decodes the answer into out when out is not nil. Errors never hold the
+// URL, which carries interaction tokens.
+func (c *REST) do(ctx context.Context, method, path string, body, out any) error {
+	endpoint := discordgo.EndpointAPI + path
+	bucket := routeBucket(method, path)
+	resp, err := c.s.RequestWithBucketID(method, endpoint, body, bucket, discordgo.WithContext(ctx))
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("%s %s: %w", method, redactPath(path), ue.Err)
+		} else {
+			err = fmt.Errorf("%s %s: %w", method, redactPath(path), err)
+		}
+		return err
+	}
+	if out != nil && len(resp) > 0 {
+		if err := json.Unmarshal(resp, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, redactPath(path), err)
+		}
+	}
+	return nil
+}
+
+// routeBucket names the rate-limit bucket of a request: the route, with
+// the interaction token, which changes with every request, left in (as
+// Discord's own buckets for interaction routes are per interaction).
+func routeBucket(method, path string) string { return method + " " + path }
+
+// redactPath hides the tokens in interaction and webhook paths.
+func redactPath(p string) string {
+	parts := strings.Split(p, "/")
+	if len(parts) > 2 && (parts[0] == "interactions" || parts[0] == "webhooks") {
+		parts[2] = "<token>"
+	}
+	return strings.Join(parts, "/")
+}
+
+// gatewayResponder answers through REST: the callback endpoint, then
+// edits of the original response.
+type gatewayResponder struct{ rest *REST }
+
+func (g gatewayResponder) respond(ctx context.Context, in *Interaction, cb wireCallback) error {
+	return g.rest.do(ctx, http.MethodPost, "interactions/"+in.ID+"/"+in.Token+"/callback", cb, nil)
+}
+
+func (g gatewayResponder) editOriginal(ctx context.Context, in *Interaction, msg wireMessageOut) error {
+	return g.rest.do(ctx, http.MethodPatch, "webhooks/"+in.ApplicationID+"/"+in.Token+"/messages/@original", msg, nil)
+}
+
+// ServeGateway answers the interactions that the session's gateway
+// delivers, through rest, until ctx is done. It returns a function that
+// stops it. discordgo reconnects and resumes the gateway by itself.
+func (r *Router) ServeGateway(ctx context.Context, s *discordgo.Session, rest *REST) (remove func()) {
+	return s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		if e.Type != "INTERACTION_CREATE" || ctx.Err() != nil {
+			return
+		}
+		in, err := ParseInteraction(e.RawData)
+		if err != nil {
+			r.log.Error("unreadable interaction from the gateway", "err", err)
+			return
+		}
+		r.serve(ctx, in, gatewayResponder{rest})
+	})
+}
+
+var bucketRegistration = []byte("registration")
+
+// Register makes the application's commands match the router's with one
+// bulk overwrite (guild commands when guildID is set, else global), only
+// when the definitions changed since the last registration, so restarts
+// do not churn Discord's command cache. It reports whether it wrote.
+func (r *Router) Register(ctx context.Context, rest *REST, appID, guildID string) (bool, error) {
+	if appID == "" {
+		return false, errors.New("register commands: no application ID")
+	}
+	defs := r.Definitions()
+	body, err := json.Marshal(defs)
+	if err != nil {
+		return false, fmt.Errorf("register commands: %w", err)
+	}
+	sum := sha256.Sum256([]byte(appID + "\x00" + guildID + "\x00" + string(body)))
+	hash := hex.EncodeToString(sum[:])
+	key := []byte(appID + "/" + guildID)
+	db := r.cfg.Memory.db
+	var stored string
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketRegistration)
+		if err != nil {
+			return err
+		}
+		stored = string(b.Get(key))
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("register commands: %w", err)
+	}
+	if stored == hash {
+		return false, nil
+	}
+	path := "applications/" + appID + "/commands"
+	if guildID != "" {
+		path = "applications/" + appID + "/guilds/" + guildID + "/commands"
+	}
+	if err := rest.do(ctx, http.MethodPut, path, defs, nil); err != nil {
+		return false, fmt.Errorf("register commands: %w", err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRegistration).Put(key, []byte(hash))
+	})
+	if err != nil {
+		return true, fmt.Errorf("remember command registration: %w", err)
+	}
+	return true, nil
+}
