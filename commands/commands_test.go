@@ -218,12 +218,16 @@ func TestRateLimit(t *testing.T) {
 // slowSearcher delays every search, to make the router defer.
 type slowSearcher struct {
 	Searcher
-	delay time.Duration
-	panic bool
-	err   error
+	delay   time.Duration
+	panic   bool
+	err     error
+	started chan<- struct{} // told when a search starts, if not nil
 }
 
 func (s slowSearcher) Search(ctx context.Context, q search.Query) (*search.Results, error) {
+	if s.started != nil {
+		s.started <- struct{}{}
+	}
 	if s.panic {
 		panic("boom")
 	}
@@ -259,6 +263,30 @@ func TestSlowAnswersAreDeferredThenEdited(t *testing.T) {
 			}
 			checkCallback(t, wireCallback{Type: callbackMessage, Data: c.edits[0]})
 		})
+	}
+}
+
+// TestDrainFinishesWhatIsInFlight checks the shutdown order: an answer
+// being searched is still delivered, and an interaction that arrives
+// during the drain is told to retry.
+func TestDrainFinishesWhatIsInFlight(t *testing.T) {
+	started := make(chan struct{}, 1)
+	r, _ := newTestRouter(t, slowSearcher{Searcher: seedIndex(t), delay: 200 * time.Millisecond, started: started}, nil)
+	c := newCapture()
+	go r.serve(context.Background(), loadFixture(t, "ask.json"), c)
+	<-started
+	if !r.Drain(5 * time.Second) {
+		t.Fatal("Drain timed out with one quick answer in flight")
+	}
+	c.mu.Lock()
+	got := c.callbacks
+	c.mu.Unlock()
+	if len(got) != 1 || len(message(t, got[0]).Embeds) == 0 {
+		t.Fatalf("callbacks %+v; want the answer delivered before Drain returned", got)
+	}
+	late := message(t, serveOne(t, r, loadFixture(t, "ask.json")))
+	if late.Flags&flagEphemeral == 0 || !strings.Contains(late.Content, "try again") {
+		t.Errorf("during shutdown: %q; want a private note to try again", late.Content)
 	}
 }
 

@@ -36,11 +36,14 @@ type Config struct {
 // Router dispatches interactions to the command handlers and turns their
 // responses into Discord's. It is safe for concurrent use.
 type Router struct {
-	cfg      Config
-	log      *slog.Logger
-	cmds     map[string]*command
-	actions  map[string]action
-	limiter  *rateLimiter
+	cfg     Config
+	log     *slog.Logger
+	cmds    map[string]*command
+	actions map[string]action
+	limiter *rateLimiter
+	// drainMu orders taking an interaction (inflight.Add) before a
+	// drain's Wait: once closing is set no interaction is taken.
+	drainMu  sync.Mutex
 	inflight sync.WaitGroup
 	closing  atomic.Bool
 }
@@ -118,7 +121,9 @@ type responder interface {
 // Drain stops the router taking new interactions and waits up to timeout
 // for those in flight. It reports whether they all finished.
 func (r *Router) Drain(timeout time.Duration) bool {
+	r.drainMu.Lock()
 	r.closing.Store(true)
+	r.drainMu.Unlock()
 	done := make(chan struct{})
 	go func() { r.inflight.Wait(); close(done) }()
 	select {
@@ -134,6 +139,17 @@ var (
 	errUnknown = errors.New("unknown command")
 )
 
+// take counts an interaction in flight, unless the router is draining.
+func (r *Router) take() bool {
+	r.drainMu.Lock()
+	defer r.drainMu.Unlock()
+	if r.closing.Load() {
+		return false
+	}
+	r.inflight.Add(1)
+	return true
+}
+
 // serve answers one interaction through rs. It never fails: every error
 // is logged once with the command's name and answered with a short
 // private message.
@@ -142,11 +158,10 @@ func (r *Router) serve(ctx context.Context, in *Interaction, rs responder) {
 		r.send(ctx, in, rs, wireCallback{Type: callbackPong})
 		return
 	}
-	if r.closing.Load() {
+	if !r.take() {
 		r.send(ctx, in, rs, ephemeralReply("Dossier is restarting. Please try again in a minute."))
 		return
 	}
-	r.inflight.Add(1)
 	defer r.inflight.Done()
 
 	req, err := request(in)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -99,7 +100,7 @@ func (a *app) serve(ctx context.Context) error {
 	session.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	session.Identify.Intents = discordgo.IntentsGuilds
 	session.LogLevel = discordgo.LogWarning
-	discordgo.Logger = discordLogger(log)
+	useDiscordLogger(log)
 	rest := commands.NewREST(session)
 
 	// Interactions run under their own context: a shutdown stops taking
@@ -277,19 +278,34 @@ func (h *redactHandler) WithGroup(name string) slog.Handler {
 	return &redactHandler{next: h.next.WithGroup(name), secret: h.secret}
 }
 
-// discordLogger routes discordgo's own log lines into slog.
-func discordLogger(l *slog.Logger) func(msgL, caller int, format string, a ...any) {
-	return func(msgL, caller int, format string, a ...any) {
-		msg := fmt.Sprintf(format, a...)
-		switch msgL {
-		case discordgo.LogError:
-			l.Error("discordgo: " + msg)
-		case discordgo.LogWarning:
-			l.Warn("discordgo: " + msg)
-		case discordgo.LogInformational:
-			l.Info("discordgo: " + msg)
-		default:
-			l.Debug("discordgo: " + msg)
+// discordgo logs through one package variable; it is set once, to a
+// function that writes to the logger of the latest serve.
+var (
+	discordLog     atomic.Pointer[slog.Logger]
+	discordLogOnce sync.Once
+)
+
+// useDiscordLogger routes discordgo's own log lines into l.
+func useDiscordLogger(l *slog.Logger) {
+	discordLog.Store(l)
+	discordLogOnce.Do(func() {
+		discordgo.Logger = func(msgL, caller int, format string, a ...any) {
+			logDiscord(discordLog.Load(), msgL, format, a...)
 		}
+	})
+}
+
+// logDiscord writes one discordgo log line.
+func logDiscord(l *slog.Logger, msgL int, format string, a ...any) {
+	msg := "discordgo: " + fmt.Sprintf(format, a...)
+	switch msgL {
+	case discordgo.LogError:
+		l.Error(msg)
+	case discordgo.LogWarning:
+		l.Warn(msg)
+	case discordgo.LogInformational:
+		l.Info(msg)
+	default:
+		l.Debug(msg)
 	}
 }
