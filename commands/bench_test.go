@@ -7,12 +7,56 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dossier-bot/dossier/internal/corpusgen"
 	"github.com/dossier-bot/dossier/search"
 )
+
+// benchIndex is the generated corpus's index, built once for all the
+// runs of a benchmark (TestMain removes it).
+var benchIndex struct {
+	once sync.Once
+	dir  string
+	ix   *search.Index
+	gen  *corpusgen.Generator
+	err  error
+}
+
+func generatedIndex(b *testing.B) (*search.Index, *corpusgen.Generator) {
+	b.Helper()
+	benchIndex.once.Do(func() {
+		n := 10000
+		if v, err := fmt.Sscan(os.Getenv("DOSSIER_BENCH_ARTICLES"), &n); err != nil || v != 1 {
+			n = 10000
+		}
+		benchIndex.gen = corpusgen.New(corpusgen.Options{Articles: n, Seed: 1})
+		root, err := os.MkdirTemp("", "dossier-bench-")
+		if err != nil {
+			benchIndex.err = err
+			return
+		}
+		benchIndex.dir = root
+		corpus := filepath.Join(root, "corpus")
+		if err := benchIndex.gen.WriteDir(corpus); err != nil {
+			benchIndex.err = err
+			return
+		}
+		ix, err := search.Open(filepath.Join(root, "data"), search.Options{})
+		if err != nil {
+			benchIndex.err = err
+			return
+		}
+		benchIndex.ix = ix
+		_, benchIndex.err = ix.Sync(context.Background(), os.DirFS(corpus))
+	})
+	if benchIndex.err != nil {
+		b.Fatal(benchIndex.err)
+	}
+	return benchIndex.ix, benchIndex.gen
+}
 
 // BenchmarkInteraction measures the whole path of a question: the
 // interaction's JSON in, parsing, routing, search, rendering and the
@@ -21,24 +65,7 @@ import (
 //
 //	go test ./commands -run '^$' -bench Interaction -benchtime 500x
 func BenchmarkInteraction(b *testing.B) {
-	n := 10000
-	if v, err := fmt.Sscan(os.Getenv("DOSSIER_BENCH_ARTICLES"), &n); err != nil || v != 1 {
-		n = 10000
-	}
-	gen := corpusgen.New(corpusgen.Options{Articles: n, Seed: 1})
-	root := b.TempDir()
-	corpus := filepath.Join(root, "corpus")
-	if err := gen.WriteDir(corpus); err != nil {
-		b.Fatal(err)
-	}
-	ix, err := search.Open(filepath.Join(root, "data"), search.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.Sync(context.Background(), os.DirFS(corpus)); err != nil {
-		b.Fatal(err)
-	}
+	ix, gen := generatedIndex(b)
 	r, _ := newTestRouter(b, ix, func(c *Config) { c.RateLimit = -1 })
 	base, err := os.ReadFile(filepath.Join("testdata", "interactions", "ask.json"))
 	if err != nil {

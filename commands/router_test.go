@@ -26,8 +26,26 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // package (read-only: searches only).
 var testIndex struct {
 	once sync.Once
+	dir  string
 	ix   *search.Index
 	err  error
+}
+
+// TestMain removes the indexes the tests and benchmarks share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, sh := range []*struct {
+		dir string
+		ix  *search.Index
+	}{{testIndex.dir, testIndex.ix}, {benchIndex.dir, benchIndex.ix}} {
+		if sh.ix != nil {
+			sh.ix.Close()
+		}
+		if sh.dir != "" {
+			os.RemoveAll(sh.dir)
+		}
+	}
+	os.Exit(code)
 }
 
 func seedIndex(t testing.TB) *search.Index {
@@ -38,6 +56,7 @@ func seedIndex(t testing.TB) *search.Index {
 			testIndex.err = err
 			return
 		}
+		testIndex.dir = dir
 		ix, err := search.Open(dir, search.Options{})
 		if err != nil {
 			testIndex.err = err
