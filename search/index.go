@@ -273,7 +273,10 @@ type SyncReport struct {
 	Articles, Passages               int // in the index after the sync
 	// Skipped lists files that could not be indexed, with the reason.
 	Skipped []SkippedFile
-	Took    time.Duration
+	// Unsettled lists files left for a later sync because they were
+	// modified within SyncOptions.Settle.
+	Unsettled []string
+	Took      time.Duration
 }
 
 // SkippedFile is a file Sync did not index.
@@ -377,6 +380,20 @@ func walkCorpus(fsys fs.FS) ([]corpusFile, []SkippedFile, error) {
 // parsed is skipped with a warning naming it; nothing else stops the sync.
 // Searches keep working while it runs.
 func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
+	return ix.SyncWith(ctx, fsys, SyncOptions{})
+}
+
+// SyncOptions changes how SyncWith reads the corpus.
+type SyncOptions struct {
+	// Settle leaves alone a new or changed file modified less than Settle
+	// ago (it may still be being written): it keeps its earlier version,
+	// if any, and is listed in SyncReport.Unsettled for a later sync.
+	// Zero reads every file as it is.
+	Settle time.Duration
+}
+
+// SyncWith is Sync with options.
+func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (SyncReport, error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 	start := time.Now()
@@ -410,6 +427,14 @@ func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
 		if r := known[f.id]; r != nil && r.Path == f.path && r.Size == f.size && r.ModTime == f.modTime {
 			rep.Unchanged++
 			continue
+		}
+		if opts.Settle > 0 {
+			// A clock far off the file system's (a network share) makes
+			// the age meaningless either way; only a recent time counts.
+			if age := start.Sub(time.Unix(0, f.modTime)); age < opts.Settle && age > -opts.Settle {
+				rep.Unsettled = append(rep.Unsettled, f.path)
+				continue
+			}
 		}
 		todo = append(todo, f)
 	}

@@ -658,3 +658,62 @@ func TestSymlinkedArticleIsIndexed(t *testing.T) {
 		t.Errorf("report %+v; want the linked article indexed", rep)
 	}
 }
+
+// TestSyncWithSettleLeavesFreshFilesAlone checks that a file still being
+// written is neither indexed half-written nor dropped: its earlier version
+// stays until it settles.
+func TestSyncWithSettleLeavesFreshFilesAlone(t *testing.T) {
+	old := time.Now().Add(-time.Hour)
+	fsys := fstest.MapFS{
+		"kept.txt": mapFile(article("Harbour Plans", "firstversion", 2), old),
+	}
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if _, err := ix.Sync(ctx, fsys); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	fsys["kept.txt"] = mapFile(article("Harbour Plans", "secondversion", 2), now)
+	fsys["fresh.txt"] = mapFile(article("Bridge Works", "freshword", 2), now)
+	rep, err := ix.SyncWith(ctx, fsys, SyncOptions{Settle: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Unsettled) != 2 || rep.New != 0 || rep.Changed != 0 || rep.Removed != 0 {
+		t.Errorf("report %+v; want both recent files unsettled and nothing changed", rep)
+	}
+	if hits := search(t, ix, "firstversion"); len(hits) == 0 {
+		t.Error("the earlier version of a file being rewritten is gone")
+	}
+	if hits := search(t, ix, "freshword"); len(hits) != 0 {
+		t.Error("a file modified within the settle time was indexed")
+	}
+	// A clock far from the file system's does not hold files back.
+	fsys["future.txt"] = mapFile(article("Tide Tables", "futureword", 2), now.Add(24*time.Hour))
+	rep, err = ix.SyncWith(ctx, fsys, SyncOptions{Settle: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.New != 1 || len(search(t, ix, "futureword")) == 0 {
+		t.Errorf("report %+v; want the file dated a day ahead indexed", rep)
+	}
+	rep, err = ix.SyncWith(ctx, fsys, SyncOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.New != 1 || rep.Changed != 1 || len(rep.Unsettled) != 0 {
+		t.Errorf("report %+v; want the settled files indexed", rep)
+	}
+	if len(search(t, ix, "secondversion")) == 0 || len(search(t, ix, "freshword")) == 0 {
+		t.Error("settled files are not searchable")
+	}
+	for _, a := range ix.Articles() {
+		if a.ID == "kept" && !a.Modified.Equal(now) {
+			t.Errorf("Modified %v; want the file's time %v", a.Modified, now)
+		}
+	}
+}

@@ -99,6 +99,8 @@ type ArticleInfo struct {
 	Dateline    string
 	Passages    int
 	Quotes      int
+	// Modified is the file's modification time when it was last indexed.
+	Modified time.Time
 }
 
 // PublishedDate returns Published as YYYY-MM-DD, or "".
@@ -113,7 +115,7 @@ func (r *articleRec) info() ArticleInfo {
 	return ArticleInfo{
 		ID: r.ID, Path: r.Path, Title: r.Title, Author: r.Author, Publication: r.Publication,
 		Published: r.published(), URL: r.URL, Tags: r.Tags, Dateline: r.Dateline,
-		Passages: r.Passages, Quotes: r.Quotes,
+		Passages: r.Passages, Quotes: r.Quotes, Modified: time.Unix(0, r.ModTime),
 	}
 }
 

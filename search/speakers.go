@@ -160,6 +160,20 @@ func hasWords(have, want []string) bool {
 	return true
 }
 
+// Terms returns the content words of s as the index matches them:
+// folded and stemmed, without stop words. "The ministers' warnings" gives
+// "minist", "warn" (or whatever the stemmer makes of them). It is for
+// comparing texts with each other, as a digest's summary does.
+func Terms(s string) []string {
+	var out []string
+	for _, t := range newAnalyzer().tokens(s) {
+		if !t.Joined && t.Stem != "" && !stopWords[t.Norm] {
+			out = append(out, t.Stem)
+		}
+	}
+	return out
+}
+
 // Words returns the folded words of s, as the index compares them: lower
 // case, without accents or possessives. "Bogotá's" gives "bogota".
 func Words(s string) []string {
