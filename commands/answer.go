@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/search"
 )
 
@@ -27,8 +28,8 @@ func hitEmbed(h search.Hit) Embed {
 		desc += "\n" + speakerLine(*q)
 	}
 	return Embed{
-		Title:       clipRunes(escapeMarkdown(h.Article.Title), maxEmbedTitle),
-		URL:         safeURL(h.Article.URL),
+		Title:       discordtext.Clip(discordtext.Escape(h.Article.Title), maxEmbedTitle),
+		URL:         discordtext.SafeURL(h.Article.URL),
 		Description: desc,
 		Footer:      sourceFooter(h.Article, h.Passage.Section),
 		Color:       embedColor,
@@ -41,11 +42,11 @@ func speakerLine(q search.Quote) string {
 	if q.Title != "" {
 		who = q.Title + " " + who
 	}
-	line := "— **" + escapeMarkdown(who) + "**"
+	line := "— **" + discordtext.Escape(who) + "**"
 	if q.Role != "" {
-		line += ", " + escapeMarkdown(q.Role)
+		line += ", " + discordtext.Escape(q.Role)
 	}
-	return clipRunes(line, 400)
+	return discordtext.Clip(line, 400)
 }
 
 // sourceFooter is "Publication · Author · 2025-05-15 · Section". The
@@ -118,11 +119,11 @@ func renderPassage(text string, answer search.Span, matches []search.Span, budge
 	}
 	pos := start
 	for _, b := range merged {
-		out.WriteString(escapeMarkdown(text[pos:b.Start]))
+		out.WriteString(discordtext.Escape(text[pos:b.Start]))
 		out.WriteString(boldText(text[b.Start:b.End]))
 		pos = b.End
 	}
-	out.WriteString(escapeMarkdown(text[pos:end]))
+	out.WriteString(discordtext.Escape(text[pos:end]))
 	if end < len(text) {
 		out.WriteString("…")
 	}
@@ -140,7 +141,7 @@ func boldText(s string) string {
 		}
 		lead := l[:strings.Index(l, core)]
 		trail := l[len(lead)+len(core):]
-		lines[i] = lead + "**" + escapeMarkdown(core) + "**" + trail
+		lines[i] = lead + "**" + discordtext.Escape(core) + "**" + trail
 	}
 	return strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/search"
 )
 
@@ -59,7 +60,7 @@ func (r *Router) ask(ctx context.Context, req Request) (Response, error) {
 func (r *Router) answerPage(ctx context.Context, st answerState, offset int, header string) (Response, error) {
 	res, err := r.cfg.Searcher.Search(ctx, search.Query{Text: st.Query, Limit: pageSize, Offset: offset, Source: st.Source, Speaker: st.Speaker})
 	if errors.Is(err, search.ErrEmptyQuery) {
-		return Response{}, userErr(fmt.Sprintf("“%s” has no words to search for. Ask a question, for example `/ask question: who was poisoned with polonium?`", clipRunes(escapeMarkdown(st.Query), 100)))
+		return Response{}, userErr(fmt.Sprintf("“%s” has no words to search for. Ask a question, for example `/ask question: who was poisoned with polonium?`", discordtext.Clip(discordtext.Escape(st.Query), 100)))
 	}
 	if err != nil {
 		return Response{}, fmt.Errorf("search %q: %w", st.Query, err)
@@ -70,7 +71,7 @@ func (r *Router) answerPage(ctx context.Context, st answerState, offset int, hea
 		lines = append(lines, header)
 	}
 	if res.Suggestion != "" {
-		lines = append(lines, "Did you mean: **"+escapeMarkdown(clipRunes(res.Suggestion, 200))+"**")
+		lines = append(lines, "Did you mean: **"+discordtext.Escape(discordtext.Clip(res.Suggestion, 200))+"**")
 	}
 	if len(res.Hits) == 0 {
 		if offset > 0 {
@@ -115,13 +116,13 @@ func answerButtons(key string, st answerState, offset, n int, more bool) []Butto
 // noResults says nothing matched, and offers what might: the corrected
 // question and the closest articles.
 func (r *Router) noResults(st answerState, res *search.Results, lines []string) *Message {
-	what := "No passage answers “" + clipRunes(escapeMarkdown(st.Query), 150) + "”"
+	what := "No passage answers “" + discordtext.Clip(discordtext.Escape(st.Query), 150) + "”"
 	var filters []string
 	if st.Source != "" {
-		filters = append(filters, "in “"+clipRunes(escapeMarkdown(st.Source), 60)+"”")
+		filters = append(filters, "in “"+discordtext.Clip(discordtext.Escape(st.Source), 60)+"”")
 	}
 	if st.Speaker != "" {
-		filters = append(filters, "quoting “"+clipRunes(escapeMarkdown(st.Speaker), 60)+"”")
+		filters = append(filters, "quoting “"+discordtext.Clip(discordtext.Escape(st.Speaker), 60)+"”")
 	}
 	if len(filters) > 0 {
 		what += " " + strings.Join(filters, " ")
@@ -143,14 +144,14 @@ func (r *Router) noResults(st answerState, res *search.Results, lines []string) 
 // articleLine is "**Headline** — Publication · Author · Date", linked
 // when the article has a URL.
 func articleLine(a search.ArticleInfo) string {
-	title := "**" + escapeMarkdown(clipRunes(a.Title, 120)) + "**"
-	if u := safeURL(a.URL); u != "" {
-		title = "[" + escapeMarkdown(clipRunes(a.Title, 120)) + "](" + u + ")"
+	title := "**" + discordtext.Escape(discordtext.Clip(a.Title, 120)) + "**"
+	if u := discordtext.SafeURL(a.URL); u != "" {
+		title = "[" + discordtext.Escape(discordtext.Clip(a.Title, 120)) + "](" + u + ")"
 	}
 	var parts []string
 	for _, p := range []string{a.Publication, a.Author, a.PublishedDate()} {
 		if p != "" {
-			parts = append(parts, escapeMarkdown(p))
+			parts = append(parts, discordtext.Escape(p))
 		}
 	}
 	if len(parts) == 0 {

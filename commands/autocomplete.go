@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/search"
 )
 
@@ -54,9 +55,9 @@ func (r *Router) articleChoices(typed string) []Choice {
 		}
 		name := a.Title
 		if d := a.PublishedDate(); d != "" {
-			name = clipRunes(a.Title, maxChoiceName-13) + " · " + d
+			name = discordtext.Clip(a.Title, maxChoiceName-13) + " · " + d
 		}
-		out = append(out, Choice{Name: clipRunes(name, maxChoiceName), Value: a.ID})
+		out = append(out, Choice{Name: discordtext.Clip(name, maxChoiceName), Value: a.ID})
 		if len(out) == maxChoices {
 			break
 		}
@@ -82,7 +83,7 @@ func (r *Router) speakerChoices(typed string) ([]Choice, error) {
 		if s.Role != "" {
 			name += " — " + s.Role
 		}
-		out = append(out, Choice{Name: clipRunes(name, maxChoiceName), Value: s.Name})
+		out = append(out, Choice{Name: discordtext.Clip(name, maxChoiceName), Value: s.Name})
 		if len(out) == maxChoices {
 			break
 		}

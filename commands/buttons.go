@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/search"
 )
 
@@ -73,7 +74,7 @@ func (r *Router) post(ctx context.Context, req Request) (Response, error) {
 	}
 	resp.Message.Buttons = keep
 	if req.UserName != "" {
-		by := "Shared by " + escapeMarkdown(req.UserName)
+		by := "Shared by " + discordtext.Escape(req.UserName)
 		if resp.Message.Content != "" {
 			by += "\n" + resp.Message.Content
 		}
@@ -104,15 +105,15 @@ func (r *Router) context(ctx context.Context, req Request) (Response, error) {
 	for i := max(0, passage-1); i <= min(len(a.Passages)-1, passage+1); i++ {
 		text := a.Passages[i].Text
 		if i == passage {
-			parts = append(parts, quoteBlock(boldText(clipRunes(text, budget))))
+			parts = append(parts, quoteBlock(boldText(discordtext.Clip(text, budget))))
 			continue
 		}
-		parts = append(parts, quoteBlock(escapeMarkdown(clipRunes(text, budget))))
+		parts = append(parts, quoteBlock(discordtext.Escape(discordtext.Clip(text, budget))))
 	}
 	info := search.ArticleInfo{ID: a.ID, Title: a.Title, Author: a.Author, Publication: a.Publication, Published: a.Published, URL: a.URL}
 	e := Embed{
-		Title:       clipRunes(escapeMarkdown(a.Title), maxEmbedTitle),
-		URL:         safeURL(a.URL),
+		Title:       discordtext.Clip(discordtext.Escape(a.Title), maxEmbedTitle),
+		URL:         discordtext.SafeURL(a.URL),
 		Description: strings.Join(parts, "\n\n"),
 		Footer:      strings.TrimPrefix(sourceFooter(info, a.Passages[passage].Section)+fmt.Sprintf(" · passage %d of %d", passage+1, len(a.Passages)), " · "),
 		Color:       embedColor,

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dossier-bot/dossier/internal/discordtext"
 )
 
 // "Find in articles": a message command (right-click a message, Apps).
@@ -49,7 +51,7 @@ func (r *Router) find(ctx context.Context, req Request) (Response, error) {
 	if strings.TrimSpace(q) == "" || !hasWord(q) {
 		return Response{}, userErr("That message has no words to look up in the articles.")
 	}
-	header := "What the articles say about “" + clipRunes(escapeMarkdown(q), 150) + "”"
+	header := "What the articles say about “" + discordtext.Clip(discordtext.Escape(q), 150) + "”"
 	return r.answerPage(ctx, answerState{Kind: "find", Query: q, Private: true}, 0, header)
 }
 

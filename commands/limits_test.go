@@ -25,35 +25,6 @@ func checkCallback(t testing.TB, cb wireCallback) {
 	}
 }
 
-func TestEscapeMarkdown(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"**bold** _it_ ~~s~~ `code` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~s\~\~ \` + "`" + `code\` + "`" + ` \|\|spoiler\|\|`},
-		{"[click](https://evil.example)", `\[click\]\(https\://evil.example\)`},
-		{"@everyone and <@123>", `\@everyone and \<\@123>`},
-		{"> quoted\n# heading\n- item", `\> quoted` + "\n" + `\# heading` + "\n" + `\- item`},
-		{"a - b > c # d", "a - b > c # d"},
-		{"time: 10:30", "time: 10:30"},
-		{`back\slash`, `back\\slash`},
-	} {
-		if got := escapeMarkdown(c.in); got != c.want {
-			t.Errorf("escapeMarkdown(%q) = %q; want %q", c.in, got, c.want)
-		}
-	}
-}
-
-func TestClipNeverCutsAWord(t *testing.T) {
-	s := strings.Repeat("polonium ", 300)
-	for _, limit := range []int{10, 100, 1023} {
-		got := clipRunes(s, limit)
-		if utf8.RuneCountInString(got) > limit {
-			t.Errorf("clipRunes(_, %d) has %d runes", limit, utf8.RuneCountInString(got))
-		}
-		if !strings.HasSuffix(got, "polonium…") {
-			t.Errorf("clipRunes(_, %d) = ...%q; want it to end with a whole word and …", limit, got[max(0, len(got)-20):])
-		}
-	}
-}
-
 func TestRenderPassageCropsAroundTheAnswer(t *testing.T) {
 	before := strings.Repeat("Filler words about the harbour and the council. ", 40)
 	answer := "Alexander Litvinenko was killed in 2006 through polonium poisoning."

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/search"
 )
 
@@ -48,7 +49,7 @@ func (r *Router) quotesPage(ctx context.Context, st answerState, offset int) (Re
 	}
 	msg := Message{Ephemeral: st.Private}
 	if len(qs) == 0 {
-		msg.Content = fmt.Sprintf("No quotation in the articles is attributed to “%s”. Start typing a name in `/quote` to see who is quoted.", clipRunes(escapeMarkdown(st.Speaker), 80))
+		msg.Content = fmt.Sprintf("No quotation in the articles is attributed to “%s”. Start typing a name in `/quote` to see who is quoted.", discordtext.Clip(discordtext.Escape(st.Speaker), 80))
 		return Response{Message: &msg}, nil
 	}
 	if offset >= len(qs) {
@@ -57,7 +58,7 @@ func (r *Router) quotesPage(ctx context.Context, st answerState, offset int) (Re
 	}
 	page := qs[offset:min(offset+pageSize, len(qs))]
 	if offset == 0 {
-		msg.Content = fmt.Sprintf("%d %s by **%s**", len(qs), plural(len(qs), "quotation", "quotations"), escapeMarkdown(page[0].Speaker))
+		msg.Content = fmt.Sprintf("%d %s by **%s**", len(qs), plural(len(qs), "quotation", "quotations"), discordtext.Escape(page[0].Speaker))
 	}
 	for _, q := range page {
 		msg.Embeds = append(msg.Embeds, quoteEmbed(q))
@@ -88,10 +89,10 @@ func (r *Router) attributed(speaker string) ([]search.QuoteHit, error) {
 // quoteEmbed renders one quotation with its speaker and source.
 func quoteEmbed(q search.QuoteHit) Embed {
 	text := "“" + strings.TrimSpace(q.Text) + "”"
-	desc := quoteBlock(escapeMarkdown(clipRunes(text, passageBudget))) + "\n" + speakerLine(q.Quote)
+	desc := quoteBlock(discordtext.Escape(discordtext.Clip(text, passageBudget))) + "\n" + speakerLine(q.Quote)
 	return Embed{
-		Title:       clipRunes(escapeMarkdown(q.Article.Title), maxEmbedTitle),
-		URL:         safeURL(q.Article.URL),
+		Title:       discordtext.Clip(discordtext.Escape(q.Article.Title), maxEmbedTitle),
+		URL:         discordtext.SafeURL(q.Article.URL),
 		Description: desc,
 		Footer:      sourceFooter(q.Article, ""),
 		Color:       embedColor,

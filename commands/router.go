@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dossier-bot/dossier/internal/discordtext"
 )
 
 // Config configures a Router.
@@ -282,7 +284,7 @@ func (r *Router) autocomplete(ctx context.Context, in *Interaction, req Request,
 			r.log.Error("autocomplete failed", "cmd", commandLabel(req), "option", req.Focused, "err", err)
 		}
 		for _, ch := range resp.Choices {
-			name, value := clipRunes(ch.Name, maxChoiceName), ch.Value
+			name, value := discordtext.Clip(ch.Name, maxChoiceName), ch.Value
 			if name == "" || value == "" || len(value) > maxChoiceValue {
 				continue
 			}
@@ -379,15 +381,15 @@ func renderMessage(m Message) wireMessageOut {
 }
 
 func renderModal(m Modal) wireModal {
-	out := wireModal{CustomID: m.CustomID, Title: clipRunes(m.Title, 45)}
+	out := wireModal{CustomID: m.CustomID, Title: discordtext.Clip(m.Title, 45)}
 	for _, in := range m.Inputs {
 		style := 1
 		if in.Paragraph {
 			style = 2
 		}
 		out.Components = append(out.Components, wireInputRow{Type: 1, Components: []wireTextInput{{
-			Type: 4, CustomID: in.CustomID, Style: style, Label: clipRunes(in.Label, 45), Required: in.Required,
-			MinLength: in.MinLength, MaxLength: in.MaxLength, Placeholder: clipRunes(in.Placeholder, 100), Value: in.Value,
+			Type: 4, CustomID: in.CustomID, Style: style, Label: discordtext.Clip(in.Label, 45), Required: in.Required,
+			MinLength: in.MinLength, MaxLength: in.MaxLength, Placeholder: discordtext.Clip(in.Placeholder, 100), Value: in.Value,
 		}}})
 	}
 	return out
