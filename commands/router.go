@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -33,6 +34,15 @@ type Config struct {
 	// HandlerTimeout bounds a deferred answer (default 60 s; Discord
 	// allows 15 min).
 	HandlerTimeout time.Duration
+	// Digests, when set, adds /digest.
+	Digests Digests
+	// Library, when set, adds /add; AddPermission is the permission bit a
+	// member needs for it (0: anyone).
+	Library       Library
+	AddPermission int64
+	// HTTPClient downloads attached files (default: a client with a 30 s
+	// timeout).
+	HTTPClient *http.Client
 }
 
 // Router dispatches interactions to the command handlers and turns their
@@ -88,6 +98,9 @@ func New(cfg Config) *Router {
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 60 * time.Second
 	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
 	r := &Router{
 		cfg:     cfg,
 		log:     cfg.Logger,
@@ -95,7 +108,15 @@ func New(cfg Config) *Router {
 		actions: map[string]action{},
 		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now),
 	}
-	for _, c := range []*command{r.askCommand(), r.quoteCommand(), r.sourcesCommand(), r.helpCommand(), r.findCommand()} {
+	cmds := []*command{r.askCommand(), r.quoteCommand(), r.sourcesCommand(), r.helpCommand(), r.findCommand()}
+	if cfg.Digests != nil {
+		cmds = append(cmds, r.digestCommand())
+	}
+	if cfg.Library != nil {
+		cmds = append(cmds, r.addCommand())
+		r.actions["add"] = action{handle: r.addForm}
+	}
+	for _, c := range cmds {
 		r.cmds[c.def.Name] = c
 	}
 	r.addButtonActions()

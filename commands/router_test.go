@@ -212,7 +212,7 @@ func goldenJSON(t *testing.T, name string, cb wireCallback) {
 // TestFixtures replays real interaction payloads through the router and
 // compares the rendered replies with golden files.
 func TestFixtures(t *testing.T) {
-	r, _ := newTestRouter(t, seedIndex(t), nil)
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, &fakeLibrary{}))
 	files, err := filepath.Glob(filepath.Join("testdata", "interactions", "*.json"))
 	if err != nil {
 		t.Fatal(err)

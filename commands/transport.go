@@ -125,6 +125,71 @@ func (r *Router) ServeGateway(ctx context.Context, s *discordgo.Session, rest *R
 	})
 }
 
+// ErrNoAccess is wrapped by REST errors that say the channel is gone or
+// the bot may not see or post in it (Discord's 403 and 404 answers).
+var ErrNoAccess = errors.New("the channel is gone or Dossier may not post there")
+
+// noAccess wraps err with ErrNoAccess when Discord refused the channel.
+func noAccess(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		switch re.Response.StatusCode {
+		case http.StatusForbidden, http.StatusNotFound:
+			msg := re.Response.Status
+			if re.Message != nil && re.Message.Message != "" {
+				msg = re.Message.Message
+			}
+			return fmt.Errorf("%w (%s)", ErrNoAccess, msg)
+		}
+	}
+	return err
+}
+
+// PostMessage posts m in a channel with nonce, which Discord enforces: a
+// retried create with the same nonce returns the message the first one
+// made instead of posting again. It returns the message's ID; an error
+// wraps ErrNoAccess when the channel is gone or closed to the bot.
+func (c *REST) PostMessage(ctx context.Context, channelID string, m Message, nonce string) (string, error) {
+	m.Ephemeral = false
+	body := renderMessage(m)
+	body.Nonce, body.EnforceNonce = nonce, nonce != ""
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.do(ctx, http.MethodPost, "channels/"+channelID+"/messages", body, &out); err != nil {
+		return "", noAccess(err)
+	}
+	if out.ID == "" {
+		return "", errors.New("post message: Discord answered without a message ID")
+	}
+	return out.ID, nil
+}
+
+// Permissions a digest needs in its channel.
+const digestPermissions = permViewChannel | permSendMessages | permEmbedLinks
+
+// CanPost checks that the bot may post digests in a channel: from the
+// gateway's state when it knows the guild (roles and overwrites), else by
+// asking Discord for the channel. Its errors are for users.
+func (c *REST) CanPost(ctx context.Context, guildID, channelID string) error {
+	if st := c.s.State; st != nil && st.User != nil {
+		if perms, err := st.UserChannelPermissions(st.User.ID, channelID); err == nil {
+			if perms&permAdministrator != 0 || perms&digestPermissions == digestPermissions {
+				return nil
+			}
+			return userErr(fmt.Sprintf("Dossier cannot post digests in <#%s>: give it the View Channel, Send Messages and Embed Links permissions there.", channelID))
+		}
+	}
+	err := c.do(ctx, http.MethodGet, "channels/"+channelID, nil, nil)
+	if errors.Is(noAccess(err), ErrNoAccess) {
+		return userErr(fmt.Sprintf("Dossier cannot see <#%s>: give it the View Channel, Send Messages and Embed Links permissions there.", channelID))
+	}
+	if err != nil {
+		return fmt.Errorf("check channel: %w", err)
+	}
+	return nil
+}
+
 var bucketRegistration = []byte("registration")
 
 // Register makes the application's commands match the router's with one

@@ -56,6 +56,13 @@ type Corpus struct {
 	// Embedded is true when Dir is the default and does not exist: the
 	// seed articles built into the binary are the corpus.
 	Embedded bool
+	// AddPermission is who may add articles with /add: "everyone",
+	// "manage_messages", "manage_channels", "manage_guild",
+	// "administrator", or "none" (no /add).
+	AddPermission string
+	// Rescan is how often serve rereads the whole corpus, as a safety net
+	// for file systems that miss change events; 0 turns it off.
+	Rescan time.Duration
 }
 
 // Data says where the index and the state file live.
@@ -68,10 +75,14 @@ type HTTP struct {
 	Addr string
 }
 
-// Digest holds the defaults for new digest subscriptions.
+// Digest configures the daily digests.
 type Digest struct {
-	Time     string // HH:MM, 24-hour
-	Timezone string // IANA name
+	Time     string // default for new subscriptions: HH:MM, 24-hour
+	Timezone string // default for new subscriptions: IANA name
+	// CatchUp is how late a missed digest may still be posted at start.
+	CatchUp time.Duration
+	// PostEmpty posts a short line on days with nothing new.
+	PostEmpty bool
 }
 
 // Log configures the logger.
@@ -110,10 +121,14 @@ var defaults = map[string]any{
 	"discord.public_key":     "",
 	"discord.api_base_url":   "https://discord.com",
 	"corpus.dir":             "seeds",
+	"corpus.add_permission":  "manage_messages",
+	"corpus.rescan":          "1m",
 	"data.dir":               "data",
 	"http.addr":              "",
 	"digest.time":            "09:00",
 	"digest.timezone":        "UTC",
+	"digest.catch_up":        "6h",
+	"digest.post_empty":      false,
 	"log.level":              "info",
 	"log.format":             "text",
 	"search.aliases":         []any{},
@@ -322,6 +337,7 @@ func fill(cfg *Config, v *viper.Viper) error {
 		{"http.addr", &cfg.HTTP.Addr},
 		{"digest.time", &cfg.Digest.Time},
 		{"digest.timezone", &cfg.Digest.Timezone},
+		{"corpus.add_permission", &cfg.Corpus.AddPermission},
 		{"log.level", &cfg.Log.Level},
 		{"log.format", &cfg.Log.Format},
 	}
@@ -355,6 +371,29 @@ func fill(cfg *Config, v *viper.Viper) error {
 		return &Error{Key: "limits.window", Problem: fmt.Sprintf("%q is not a duration between 1s and 1h", w), Fix: "write a duration such as 10s or 1m"}
 	}
 	cfg.Limits.Window = d
+	c, err := str("digest.catch_up")
+	if err != nil {
+		return err
+	}
+	if cfg.Digest.CatchUp, err = time.ParseDuration(c); err != nil || cfg.Digest.CatchUp < time.Minute || cfg.Digest.CatchUp > 24*time.Hour {
+		return &Error{Key: "digest.catch_up", Problem: fmt.Sprintf("%q is not a duration between 1m and 24h", c), Fix: "write how late a missed digest may still be posted, e.g. 6h"}
+	}
+	pe, err := str("digest.post_empty")
+	if err != nil {
+		return err
+	}
+	if cfg.Digest.PostEmpty, err = strconv.ParseBool(pe); err != nil {
+		return &Error{Key: "digest.post_empty", Problem: fmt.Sprintf("%q is not true or false", pe), Fix: "write true to post a short line on days with nothing new, or false"}
+	}
+	rs, err := str("corpus.rescan")
+	if err != nil {
+		return err
+	}
+	if rs == "0" || strings.EqualFold(rs, "off") {
+		cfg.Corpus.Rescan = 0
+	} else if cfg.Corpus.Rescan, err = time.ParseDuration(rs); err != nil || cfg.Corpus.Rescan < 5*time.Second {
+		return &Error{Key: "corpus.rescan", Problem: fmt.Sprintf("%q is not a duration of 5s or more", rs), Fix: "write how often to reread the whole corpus, e.g. 1m, or off"}
+	}
 	if cfg.Corpus.Dir == defaults["corpus.dir"] {
 		if _, err := os.Stat(cfg.Corpus.Dir); errors.Is(err, fs.ErrNotExist) {
 			cfg.Corpus.Embedded = true
@@ -452,6 +491,12 @@ func (c *Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(c.Digest.Timezone); err != nil || c.Digest.Timezone == "" || c.Digest.Timezone == "Local" {
 		return &Error{Key: "digest.timezone", Problem: fmt.Sprintf("%q is not a time zone", c.Digest.Timezone), Fix: "write an IANA name such as UTC, Europe/London or America/New_York"}
+	}
+	switch strings.ToLower(c.Corpus.AddPermission) {
+	case "everyone", "manage_messages", "manage_channels", "manage_guild", "administrator", "none":
+		c.Corpus.AddPermission = strings.ToLower(c.Corpus.AddPermission)
+	default:
+		return &Error{Key: "corpus.add_permission", Problem: fmt.Sprintf("%q is not a permission", c.Corpus.AddPermission), Fix: "use everyone, manage_messages, manage_channels, manage_guild, administrator, or none to turn /add off"}
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "warning", "error":

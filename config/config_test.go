@@ -29,9 +29,9 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		Discord: Discord{APIBaseURL: "https://discord.com"},
-		Corpus:  Corpus{Dir: "seeds", Embedded: true},
+		Corpus:  Corpus{Dir: "seeds", Embedded: true, AddPermission: "manage_messages", Rescan: time.Minute},
 		Data:    Data{Dir: "data"},
-		Digest:  Digest{Time: "09:00", Timezone: "UTC"},
+		Digest:  Digest{Time: "09:00", Timezone: "UTC", CatchUp: 6 * time.Hour},
 		Log:     Log{Level: "info", Format: "text"},
 		Limits:  Limits{Questions: 5, Window: 10 * time.Second},
 	}
@@ -116,6 +116,11 @@ func TestBadValues(t *testing.T) {
 		{"token with space", "", []string{"DOSSIER_DISCORD_TOKEN=abc def"}, "discord.token"},
 		{"question limit", "", []string{"DOSSIER_LIMITS_QUESTIONS=many"}, "limits.questions"},
 		{"limit window", "limits:\n  window: 10\n", nil, "limits.window"},
+		{"catch up", "", []string{"DOSSIER_DIGEST_CATCH_UP=forever"}, "digest.catch_up"},
+		{"catch up too long", "digest:\n  catch_up: 72h\n", nil, "digest.catch_up"},
+		{"post empty", "", []string{"DOSSIER_DIGEST_POST_EMPTY=sometimes"}, "digest.post_empty"},
+		{"add permission", "corpus:\n  add_permission: editors\n", nil, "corpus.add_permission"},
+		{"rescan", "", []string{"DOSSIER_CORPUS_RESCAN=1ms"}, "corpus.rescan"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			inDir(t)
@@ -182,5 +187,17 @@ func TestParseClock(t *testing.T) {
 		if (err == nil) != c.ok || (c.ok && d.String() != c.want) {
 			t.Errorf("ParseClock(%q) = %v, %v; want %s, ok %v", c.in, d, err, c.want, c.ok)
 		}
+	}
+}
+
+func TestDigestAndCorpusSettings(t *testing.T) {
+	inDir(t)
+	os.WriteFile("c.yaml", []byte("digest:\n  catch_up: 90m\n  post_empty: true\ncorpus:\n  add_permission: Everyone\n"), 0o644)
+	cfg, err := Load("c.yaml", []string{"DOSSIER_CORPUS_RESCAN=off"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Digest.CatchUp != 90*time.Minute || !cfg.Digest.PostEmpty || cfg.Corpus.AddPermission != "everyone" || cfg.Corpus.Rescan != 0 {
+		t.Errorf("digest %+v corpus %+v; want catch_up 90m, post_empty, everyone, rescan off", cfg.Digest, cfg.Corpus)
 	}
 }

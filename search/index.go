@@ -365,7 +365,11 @@ func walkCorpus(fsys fs.FS) ([]corpusFile, []SkippedFile, error) {
 			return nil
 		}
 		seen[id] = p
-		files = append(files, corpusFile{path: p, id: id, size: info.Size(), modTime: info.ModTime().UnixNano()})
+		var mod int64 // 0: unknown (an fs.FS may not keep times)
+		if t := info.ModTime(); !t.IsZero() {
+			mod = t.UnixNano()
+		}
+		files = append(files, corpusFile{path: p, id: id, size: info.Size(), modTime: mod})
 		return nil
 	})
 	if err != nil {

@@ -115,8 +115,16 @@ func (r *articleRec) info() ArticleInfo {
 	return ArticleInfo{
 		ID: r.ID, Path: r.Path, Title: r.Title, Author: r.Author, Publication: r.Publication,
 		Published: r.published(), URL: r.URL, Tags: r.Tags, Dateline: r.Dateline,
-		Passages: r.Passages, Quotes: r.Quotes, Modified: time.Unix(0, r.ModTime),
+		Passages: r.Passages, Quotes: r.Quotes, Modified: r.modified(),
 	}
+}
+
+// modified is the file's modification time, zero when unknown.
+func (r *articleRec) modified() time.Time {
+	if r.ModTime == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, r.ModTime)
 }
 
 // Articles returns every indexed article, newest first (undated ones

@@ -1,0 +1,270 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dossier-bot/dossier/internal/discordtext"
+)
+
+// /digest subscribe|unsubscribe|list|preview: a channel's daily digest of
+// what is new. Registered when Config.Digests is set.
+
+// Digests is what /digest needs: the subscriptions and their digests.
+// Errors with a UserMessage() string method are shown to the user.
+type Digests interface {
+	Subscribe(ctx context.Context, req DigestRequest) (DigestInfo, error)
+	Unsubscribe(ctx context.Context, guildID, channelID string) (bool, error)
+	List(ctx context.Context, guildID string) ([]DigestInfo, error)
+	// Preview returns what the channel's digest would post now.
+	Preview(ctx context.Context, guildID, channelID string) ([]Message, error)
+	// Zones suggests time zones for what the user has typed.
+	Zones(typed string, limit int) []string
+	// CanPost returns an error saying why the bot cannot post digests in
+	// the channel, or nil.
+	CanPost(ctx context.Context, guildID, channelID string) error
+}
+
+// DigestRequest asks for a channel's digest. Time and Zone are as the user
+// typed them; empty means the defaults.
+type DigestRequest struct {
+	GuildID, ChannelID, ChannelName string
+	Time, Zone, Topic               string
+	By                              string
+}
+
+// DigestInfo describes a subscription.
+type DigestInfo struct {
+	ChannelID, ChannelName string
+	Time, Zone, Topic      string
+	// Next is the next digest's time (zero when paused).
+	Next time.Time
+	// Paused says why the digest stopped; "" while active.
+	Paused string
+	// LastDay and LastState describe the latest digest, "" when none.
+	LastDay, LastState string
+}
+
+// Discord permission bits.
+const (
+	permAdministrator  = 1 << 3
+	permManageChannels = 1 << 4
+	permManageMessages = 1 << 13
+	permViewChannel    = 1 << 10
+	permSendMessages   = 1 << 11
+	permEmbedLinks     = 1 << 14
+)
+
+// Channel types a digest can be posted in: text and announcement.
+var digestChannelTypes = []int{0, 5}
+
+func (r *Router) digestCommand() *command {
+	perm := int64(permManageChannels)
+	channel := func(desc string) wireOptionDef {
+		return wireOptionDef{Type: optionChannel, Name: "channel", Description: desc, Required: true, ChannelTypes: digestChannelTypes}
+	}
+	return &command{
+		def: wireCommand{
+			Name:                     "digest",
+			Type:                     commandChat,
+			Description:              "A daily digest of new articles in a channel",
+			DefaultMemberPermissions: &perm,
+			Contexts:                 []int{0},
+			Options: []wireOptionDef{
+				{Type: optionSubcommand, Name: "subscribe", Description: "Post a digest of new articles in a channel every day", Options: []wireOptionDef{
+					channel("Where to post the digest"),
+					{Type: optionString, Name: "time", Description: "When, on a 24-hour clock: 09:00 (9am works too)", MaxLength: 20},
+					{Type: optionString, Name: "timezone", Description: "Time zone, e.g. Europe/London or +02:00 (start typing a city)", Autocomplete: true, MaxLength: 64},
+					{Type: optionString, Name: "topic", Description: "Only articles about this (optional)", MaxLength: 200},
+				}},
+				{Type: optionSubcommand, Name: "unsubscribe", Description: "Stop a channel's digest", Options: []wireOptionDef{
+					channel("The channel whose digest to stop"),
+				}},
+				{Type: optionSubcommand, Name: "list", Description: "This server's digests"},
+				{Type: optionSubcommand, Name: "preview", Description: "The digest as it would be posted now, shown only to you"},
+			},
+		},
+		handle:   r.digest,
+		complete: r.completeZone,
+		private:  func(Request) bool { return true },
+	}
+}
+
+func (r *Router) digest(ctx context.Context, req Request) (Response, error) {
+	if req.GuildID == "" {
+		return Response{}, userErr("Digests are posted in server channels: use /digest in a server.")
+	}
+	switch req.Sub {
+	case "subscribe":
+		return r.digestSubscribe(ctx, req)
+	case "unsubscribe":
+		return r.digestUnsubscribe(ctx, req)
+	case "list":
+		return r.digestList(ctx, req)
+	case "preview":
+		return r.digestPreview(ctx, req)
+	}
+	return Response{}, userErr("Use /digest subscribe, unsubscribe, list or preview.")
+}
+
+// digestErr shows the user an error made for them, and passes others on.
+func digestErr(err error) error {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return userErr(um.UserMessage())
+	}
+	return err
+}
+
+// mayManage checks the member's permission at run time: servers can change
+// who sees the command, and an HTTP interaction could be replayed by
+// anyone who can see the channel.
+func mayManage(req Request) error {
+	if req.Permissions&(permManageChannels|permAdministrator) == 0 {
+		return userErr("You need the Manage Channels permission to change digests.")
+	}
+	return nil
+}
+
+// targetChannel returns the channel option and its name.
+func targetChannel(req Request) (id, name string, err error) {
+	id = req.String("channel")
+	if id == "" {
+		return "", "", userErr("Choose a channel, for example `#news`.")
+	}
+	name = id
+	if c, ok := req.Channels[id]; ok {
+		if c.Name != "" {
+			name = c.Name
+		}
+		if c.Type != 0 && c.Type != 5 {
+			return "", "", userErr("Digests can be posted in text and announcement channels only.")
+		}
+	}
+	return id, name, nil
+}
+
+func (r *Router) digestSubscribe(ctx context.Context, req Request) (Response, error) {
+	if err := mayManage(req); err != nil {
+		return Response{}, err
+	}
+	id, name, err := targetChannel(req)
+	if err != nil {
+		return Response{}, err
+	}
+	// The interaction says what the bot may do in the channel it came
+	// from; elsewhere ask Discord.
+	if id == req.ChannelID && req.AppPermissions != 0 {
+		need := int64(permViewChannel | permSendMessages | permEmbedLinks)
+		if req.AppPermissions&need != need && req.AppPermissions&permAdministrator == 0 {
+			return Response{}, userErr(fmt.Sprintf("Dossier cannot post digests in <#%s>: it needs the View Channel, Send Messages and Embed Links permissions there.", id))
+		}
+	} else if err := r.cfg.Digests.CanPost(ctx, req.GuildID, id); err != nil {
+		return Response{}, digestErr(err)
+	}
+	info, err := r.cfg.Digests.Subscribe(ctx, DigestRequest{
+		GuildID: req.GuildID, ChannelID: id, ChannelName: name,
+		Time: req.String("time"), Zone: req.String("timezone"), Topic: req.String("topic"), By: req.UserName,
+	})
+	if err != nil {
+		return Response{}, digestErr(err)
+	}
+	text := fmt.Sprintf("Every day at **%s** (%s), <#%s> gets a digest of the articles that are new", info.Time, discordtext.Escape(info.Zone), id)
+	if info.Topic != "" {
+		text += " about “" + discordtext.Escape(discordtext.Clip(info.Topic, 200)) + "”"
+	}
+	text += ". The first one: " + discordTimestamp(info.Next) + ". `/digest preview` shows what it would hold now."
+	return Response{Message: &Message{Content: text, Ephemeral: true}}, nil
+}
+
+// discordTimestamp is a time Discord shows in each reader's own zone.
+func discordTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return fmt.Sprintf("<t:%d:F> (<t:%d:R>)", t.Unix(), t.Unix())
+}
+
+func (r *Router) digestUnsubscribe(ctx context.Context, req Request) (Response, error) {
+	if err := mayManage(req); err != nil {
+		return Response{}, err
+	}
+	id, _, err := targetChannel(req)
+	if err != nil {
+		return Response{}, err
+	}
+	ok, err := r.cfg.Digests.Unsubscribe(ctx, req.GuildID, id)
+	if err != nil {
+		return Response{}, digestErr(err)
+	}
+	text := fmt.Sprintf("<#%s> had no digest.", id)
+	if ok {
+		text = fmt.Sprintf("<#%s> will get no more digests.", id)
+	}
+	return Response{Message: &Message{Content: text, Ephemeral: true}}, nil
+}
+
+func (r *Router) digestList(ctx context.Context, req Request) (Response, error) {
+	infos, err := r.cfg.Digests.List(ctx, req.GuildID)
+	if err != nil {
+		return Response{}, digestErr(err)
+	}
+	if len(infos) == 0 {
+		return Response{Message: &Message{Content: "No channel of this server has a digest. Start one with `/digest subscribe`.", Ephemeral: true}}, nil
+	}
+	var b strings.Builder
+	for _, in := range infos {
+		line := fmt.Sprintf("<#%s> · %s %s", in.ChannelID, in.Time, discordtext.Escape(in.Zone))
+		if in.Topic != "" {
+			line += " · about “" + discordtext.Escape(discordtext.Clip(in.Topic, 100)) + "”"
+		}
+		if in.Paused != "" {
+			line += "\n  **Paused:** " + discordtext.Escape(discordtext.Clip(in.Paused, 300))
+		} else {
+			line += "\n  Next: " + discordTimestamp(in.Next)
+		}
+		if in.LastDay != "" {
+			line += fmt.Sprintf(" · last: %s %s", in.LastDay, in.LastState)
+		}
+		b.WriteString(line + "\n")
+	}
+	e := Embed{
+		Title:       fmt.Sprintf("%d %s", len(infos), plural(len(infos), "digest", "digests")),
+		Description: discordtext.Clip(strings.TrimSpace(b.String()), maxEmbedDescription),
+		Color:       embedColor,
+	}
+	return Response{Message: &Message{Embeds: []Embed{e}, Ephemeral: true}}, nil
+}
+
+func (r *Router) digestPreview(ctx context.Context, req Request) (Response, error) {
+	msgs, err := r.cfg.Digests.Preview(ctx, req.GuildID, req.ChannelID)
+	if err != nil {
+		return Response{}, digestErr(err)
+	}
+	if len(msgs) == 0 {
+		return Response{Message: &Message{Content: "Nothing to preview.", Ephemeral: true}}, nil
+	}
+	m := msgs[0]
+	note := "**Preview** (only you can see this): what this channel's digest would post now."
+	if len(msgs) > 1 {
+		note += fmt.Sprintf(" It would take %d messages; this is the first.", len(msgs))
+	}
+	m.Content = discordtext.Clip(note+"\n"+m.Content, maxContent)
+	m.Ephemeral = true
+	return Response{Message: &m}, nil
+}
+
+// completeZone suggests time zones.
+func (r *Router) completeZone(ctx context.Context, req Request) (Response, error) {
+	if req.Focused != "timezone" {
+		return Response{}, nil
+	}
+	var out []Choice
+	for _, z := range r.cfg.Digests.Zones(req.String("timezone"), maxChoices) {
+		out = append(out, Choice{Name: strings.ReplaceAll(z, "_", " "), Value: z})
+	}
+	return Response{Choices: out}, nil
+}

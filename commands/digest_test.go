@@ -1,0 +1,241 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeDigests is a hand-written Digests with function fields; nil fields
+// behave plausibly.
+type fakeDigests struct {
+	mu         sync.Mutex
+	subscribed []DigestRequest
+	canPost    func(channelID string) error
+}
+
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string       { return "input: " + e.msg }
+func (e *inputError) UserMessage() string { return e.msg }
+
+func (f *fakeDigests) Subscribe(ctx context.Context, req DigestRequest) (DigestInfo, error) {
+	if req.Time == "25:99" {
+		return DigestInfo{}, &inputError{`"25:99" is not a time of day: write it as HH:MM on a 24-hour clock, like 09:00`}
+	}
+	f.mu.Lock()
+	f.subscribed = append(f.subscribed, req)
+	f.mu.Unlock()
+	return DigestInfo{ChannelID: req.ChannelID, ChannelName: req.ChannelName, Time: "09:00", Zone: "Europe/London", Topic: req.Topic,
+		Next: time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC)}, nil
+}
+
+func (f *fakeDigests) Unsubscribe(ctx context.Context, guildID, channelID string) (bool, error) {
+	return channelID == "1200000000000000021", nil
+}
+
+func (f *fakeDigests) List(ctx context.Context, guildID string) ([]DigestInfo, error) {
+	return []DigestInfo{
+		{ChannelID: "1200000000000000021", ChannelName: "briefing", Time: "09:00", Zone: "Europe/London", Topic: "Iran **sanctions**",
+			Next: time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC), LastDay: "2025-06-01", LastState: "sent"},
+		{ChannelID: "1200000000000000022", ChannelName: "old", Time: "18:30", Zone: "UTC+02:00", Paused: "Dossier cannot post in this channel (Missing Access)"},
+	}, nil
+}
+
+func (f *fakeDigests) Preview(ctx context.Context, guildID, channelID string) ([]Message, error) {
+	return []Message{
+		{Content: "**Daily digest** · 2 new articles since Sat 31 May, 10:00 BST", Embeds: []Embed{{Title: "Ferry Service Cut", Description: "The council voted to cut the ferry.", Footer: "Island Post · 2025-05-02"}}},
+		{Content: "**Daily digest**, continued (2/2)", Embeds: []Embed{{Title: "1 more new article", Description: "• **Library Hours Cut**"}}},
+	}, nil
+}
+
+func (f *fakeDigests) Zones(typed string, limit int) []string {
+	var out []string
+	for _, z := range []string{"UTC", "Europe/London", "America/New_York", "America/Argentina/Buenos_Aires"} {
+		if strings.Contains(strings.ToLower(z), strings.ToLower(typed)) && len(out) < limit {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+func (f *fakeDigests) CanPost(ctx context.Context, guildID, channelID string) error {
+	if f.canPost != nil {
+		return f.canPost(channelID)
+	}
+	return nil
+}
+
+// fakeLibrary is a Library that records what it was given.
+type fakeLibrary struct {
+	mu    sync.Mutex
+	added []NewArticle
+	err   error
+}
+
+func (f *fakeLibrary) Add(ctx context.Context, a NewArticle) (*AddedArticle, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	f.mu.Lock()
+	f.added = append(f.added, a)
+	f.mu.Unlock()
+	title := a.Title
+	if title == "" {
+		title = "Ferry Service Cut"
+	}
+	return &AddedArticle{ID: "2025-05-02-ferry-service-cut", Path: "2025-05-02-ferry-service-cut.md", Title: title, Published: "2025-05-02",
+		Passages: 4, Quotes: 2, Speakers: []string{"Ewan Rae", "Island Council"}}, nil
+}
+
+// roundTrip is an http.RoundTripper from a function.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// cdn serves every URL with body, as Discord's CDN serves attachments.
+func cdn(body string) *http.Client {
+	return &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Status: "200 OK", Body: io.NopCloser(strings.NewReader(body)), Header: http.Header{}, Request: r}, nil
+	})}
+}
+
+// withDigestsAndLibrary adds /digest and /add to a test router.
+func withDigestsAndLibrary(d *fakeDigests, l *fakeLibrary) func(*Config) {
+	return func(c *Config) {
+		c.Digests, c.Library, c.AddPermission = d, l, permManageMessages
+		c.HTTPClient = cdn("---\ntitle: Ferry Service Cut\n---\n\nThe council voted to cut the ferry service.\n")
+	}
+}
+
+func TestDigestSubscribe(t *testing.T) {
+	d := &fakeDigests{}
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(d, &fakeLibrary{}))
+	m := message(t, serveOne(t, r, loadFixture(t, "digest-subscribe.json")))
+	if len(d.subscribed) != 1 {
+		t.Fatalf("%d subscriptions; want 1", len(d.subscribed))
+	}
+	got := d.subscribed[0]
+	if got.ChannelID != "1200000000000000021" || got.ChannelName != "briefing" || got.Time != "9am" || got.Zone != "Europe/London" || got.Topic != "Iran" || got.GuildID == "" {
+		t.Errorf("subscribed %+v; want the options as given", got)
+	}
+	if m.Flags&flagEphemeral == 0 || !strings.Contains(m.Content, "<#1200000000000000021>") || !strings.Contains(m.Content, "<t:") {
+		t.Errorf("reply %q; want a private confirmation naming the channel and the first digest's time", m.Content)
+	}
+
+	// Without Manage Channels: refused at run time, whatever the server's settings.
+	d.subscribed = nil
+	m = message(t, serveOne(t, r, loadFixture(t, "digest-subscribe-no-permission.json")))
+	if len(d.subscribed) != 0 || !strings.Contains(m.Content, "Manage Channels") {
+		t.Errorf("reply %q and %d subscriptions; want a refusal naming Manage Channels", m.Content, len(d.subscribed))
+	}
+
+	// A channel the bot cannot post in.
+	d.canPost = func(string) error {
+		return userErr("Dossier cannot see <#1200000000000000021>: give it the View Channel permission there.")
+	}
+	m = message(t, serveOne(t, r, loadFixture(t, "digest-subscribe.json")))
+	if len(d.subscribed) != 0 || !strings.Contains(m.Content, "cannot see") {
+		t.Errorf("reply %q; want the reason the bot cannot post", m.Content)
+	}
+}
+
+// TestDigestSubscribeChecksTheBotsOwnPermissions subscribes the channel
+// the command was used in, where the interaction says what the bot may
+// do.
+func TestDigestSubscribeChecksTheBotsOwnPermissions(t *testing.T) {
+	d := &fakeDigests{canPost: func(string) error { t.Error("asked Discord about the channel the interaction came from"); return nil }}
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(d, &fakeLibrary{}))
+	in := loadFixture(t, "digest-subscribe.json")
+	in.ChannelID = "1200000000000000021"
+	in.AppPermissions = "1024" // View Channel only
+	m := message(t, serveOne(t, r, in))
+	if len(d.subscribed) != 0 || !strings.Contains(m.Content, "Send Messages") {
+		t.Errorf("reply %q; want a refusal naming the missing permissions", m.Content)
+	}
+}
+
+func TestDigestDefinitionIsForManagers(t *testing.T) {
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, &fakeLibrary{}))
+	body, _ := json.Marshal(r.Definitions())
+	for _, v := range validateCommandsBody(body) {
+		t.Error(v)
+	}
+	var defs []struct {
+		Name                     string
+		DefaultMemberPermissions json.RawMessage `json:"default_member_permissions"`
+	}
+	json.Unmarshal(body, &defs)
+	perms := map[string]string{}
+	for _, d := range defs {
+		perms[d.Name] = string(d.DefaultMemberPermissions)
+	}
+	if perms["digest"] != "16" || perms["add"] != "8192" || perms["ask"] != "" {
+		t.Errorf("default_member_permissions %v; want digest 16 (Manage Channels), add 8192 (Manage Messages), ask unset", perms)
+	}
+}
+
+func TestAddFromAFile(t *testing.T) {
+	l := &fakeLibrary{}
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, l))
+	m := message(t, serveOne(t, r, loadFixture(t, "add-file.json")))
+	if len(l.added) != 1 || l.added[0].FileName != "ferry-cut.md" || !strings.Contains(string(l.added[0].Data), "ferry service") {
+		t.Fatalf("library got %+v; want the downloaded file", l.added)
+	}
+	if !strings.Contains(m.Content, "Added **Ferry Service Cut**") || !strings.Contains(m.Content, "Ewan Rae") {
+		t.Errorf("reply %q; want what was parsed", m.Content)
+	}
+	// The library's own complaints reach the user.
+	l.err = &inputError{"file: attach a .txt or .md file"}
+	m = message(t, serveOne(t, r, loadFixture(t, "add-file.json")))
+	if m.Flags&flagEphemeral == 0 || !strings.Contains(m.Content, "attach a .txt or .md file") {
+		t.Errorf("reply %q; want the library's reason, privately", m.Content)
+	}
+}
+
+// TestAddWithTheForm opens the form, fills it in and submits it.
+func TestAddWithTheForm(t *testing.T) {
+	l := &fakeLibrary{}
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, l))
+	cb := serveOne(t, r, loadFixture(t, "add.json"))
+	checkCallback(t, cb)
+	if cb.Type != callbackModal {
+		t.Fatalf("callback type %d; want a form (9)", cb.Type)
+	}
+	modal := cb.Data.(wireModal)
+	if len(modal.Components) != 5 {
+		t.Errorf("form has %d fields; want 5", len(modal.Components))
+	}
+	submit := loadFixture(t, "add-modal-expired.json")
+	var d map[string]any
+	json.Unmarshal(submit.Data, &d)
+	d["custom_id"] = modal.CustomID
+	submit.Data, _ = json.Marshal(d)
+	m := message(t, serveOne(t, r, submit))
+	if len(l.added) != 1 {
+		t.Fatalf("library got %d articles; want 1 (reply %q)", len(l.added), m.Content)
+	}
+	a := l.added[0]
+	if a.Title != "Ferry Service Cut" || a.Publication != "Island Post" || a.Date != "May 2, 2025" || a.URL != "https://example.com/ferry" || a.Text == "" {
+		t.Errorf("library got %+v; want the form's fields and the url option", a)
+	}
+	if m.Flags&flagEphemeral != 0 || !strings.Contains(m.Content, "Added") {
+		t.Errorf("reply %q; want a public note of what was added", m.Content)
+	}
+}
+
+func TestAddNeedsPermission(t *testing.T) {
+	l := &fakeLibrary{}
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, l))
+	in := loadFixture(t, "add-file.json")
+	in.Member.Permissions = "2048"
+	m := message(t, serveOne(t, r, in))
+	if len(l.added) != 0 || !strings.Contains(m.Content, "Manage Messages") {
+		t.Errorf("reply %q, %d added; want a refusal naming Manage Messages", m.Content, len(l.added))
+	}
+}
