@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,11 +42,21 @@ type app struct {
 
 	cfg *config.Config
 	log *slog.Logger
+
+	// now is the clock (time.Now when nil), and digestPoll how often
+	// the digest scheduler looks at it: tests replace both.
+	now        func() time.Time
+	digestPoll time.Duration
 }
 
 // run runs the command line and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) int {
-	a := &app{stdout: stdout, stderr: stderr, env: env}
+	return (&app{stdout: stdout, stderr: stderr, env: env}).run(ctx, args)
+}
+
+// run runs the command line with a's streams and environment.
+func (a *app) run(ctx context.Context, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -96,7 +107,7 @@ the command line (dossier ask).`,
 	pf.String("data", "", "directory for the index and state (config data.dir; default: data)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("%v", err) })
 	a.cmd = root
-	root.AddCommand(a.serveCmd(), a.askCmd(), a.quotesCmd(), a.sourcesCmd(), a.indexCmd(), a.versionCmd())
+	root.AddCommand(a.serveCmd(), a.askCmd(), a.quotesCmd(), a.sourcesCmd(), a.indexCmd(), a.digestCmd(), a.versionCmd())
 	return root
 }
 

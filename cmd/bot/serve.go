@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,10 +17,12 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 	"github.com/spf13/cobra"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/dossier-bot/dossier/commands"
 	"github.com/dossier-bot/dossier/config"
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/digest"
+	"github.com/dossier-bot/dossier/search"
 )
 
 // drainTimeout is how long a shutdown waits for interactions in flight.
@@ -61,31 +62,27 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	log := redactingLogger(a.log, token)
 
+	if _, _, err := digest.ParseZone(cfg.Digest.Timezone); err != nil {
+		return &config.Error{Key: "digest.timezone", Problem: err.Error(), Fix: "write an IANA name such as Europe/London, or an offset such as +02:00"}
+	}
+	if _, err := digest.ParseTimeOfDay(cfg.Digest.Time); err != nil {
+		return &config.Error{Key: "digest.time", Problem: err.Error(), Fix: "write HH:MM on a 24-hour clock, e.g. 09:00"}
+	}
+
 	ix, rep, err := a.openIndex(ctx)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	state, err := bolt.Open(filepath.Join(cfg.Data.Dir, "state.db"), 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		return fmt.Errorf("open state file: %w", err)
-	}
-	defer state.Close()
-	memory, err := commands.NewMemory(state, time.Now)
+	state, err := a.openState()
 	if err != nil {
 		return err
 	}
-	rateLimit := cfg.Limits.Questions
-	if rateLimit == 0 {
-		rateLimit = -1 // off
+	defer state.Close()
+	memory, err := commands.NewMemory(state, a.clock)
+	if err != nil {
+		return err
 	}
-	router := commands.New(commands.Config{
-		Searcher:   ix,
-		Memory:     memory,
-		Logger:     log,
-		RateLimit:  rateLimit,
-		RateWindow: cfg.Limits.Window,
-	})
 
 	// The session speaks to Discord (or to api_base_url: a proxy or a test
 	// server); REST goes through its client and rate limiter.
@@ -102,6 +99,63 @@ func (a *app) serve(ctx context.Context) error {
 	session.LogLevel = discordgo.LogWarning
 	useDiscordLogger(log)
 	rest := commands.NewREST(session)
+
+	// Digests: first-seen times are recorded after every sync; posting
+	// needs the bot token.
+	store, err := digest.NewStore(state)
+	if err != nil {
+		return err
+	}
+	dcfg := digest.Config{
+		Store: store, Corpus: ix, Logger: log, Now: a.clock, Poll: a.digestPoll,
+		CatchUp: cfg.Digest.CatchUp, PostEmpty: cfg.Digest.PostEmpty,
+		DefaultTime: cfg.Digest.Time, DefaultZone: cfg.Digest.Timezone,
+	}
+	if token != "" {
+		dcfg.Poster = poster{rest}
+	}
+	digests := digest.New(dcfg)
+	if err := digests.Observe(ix.Articles()); err != nil {
+		return err
+	}
+
+	// The corpus folder is watched, and /add writes into it.
+	var folder *corpus.Folder
+	if !cfg.Corpus.Embedded {
+		rescan := cfg.Corpus.Rescan
+		if rescan == 0 {
+			rescan = -1
+		}
+		folder = corpus.New(cfg.Corpus.Dir, ix, corpus.Options{
+			Logger: log, Rescan: rescan, Now: a.clock,
+			OnSync: func(search.SyncReport) {
+				if err := digests.Observe(ix.Articles()); err != nil {
+					log.Error("record new articles", "err", err)
+				}
+			},
+		})
+	}
+
+	rateLimit := cfg.Limits.Questions
+	if rateLimit == 0 {
+		rateLimit = -1 // off
+	}
+	rcfg := commands.Config{
+		Searcher:   ix,
+		Memory:     memory,
+		Logger:     log,
+		Now:        a.clock,
+		RateLimit:  rateLimit,
+		RateWindow: cfg.Limits.Window,
+	}
+	if token != "" {
+		rcfg.Digests = digestCommands{svc: digests, rest: rest}
+	}
+	if folder != nil && cfg.Corpus.AddPermission != "none" {
+		rcfg.Library = library{folder}
+		rcfg.AddPermission = addPermission(cfg.Corpus.AddPermission)
+	}
+	router := commands.New(rcfg)
 
 	// Interactions run under their own context: a shutdown stops taking
 	// new ones at once but lets those in flight finish.
@@ -181,9 +235,23 @@ func (a *app) serve(ctx context.Context) error {
 			log.Warn("no bot token: commands are not registered; register them once by running serve with a token")
 		}
 	}
+	// Background work: the corpus watcher and the digest scheduler.
+	var background sync.WaitGroup
+	if folder != nil {
+		background.Go(func() { folder.Watch(work) })
+	}
+	if dcfg.Poster != nil {
+		background.Go(func() { digests.Run(work) })
+	}
 	ready.Store(true)
 	articles, passages := ix.Stats()
-	log.Info("dossier is serving", "articles", articles, "passages", passages, "skipped", len(rep.Skipped), "transports", transports)
+	subs, _ := digests.List("")
+	watching := "built-in seeds (not watched)"
+	if folder != nil {
+		watching = folder.Dir()
+	}
+	log.Info("dossier is serving", "articles", articles, "passages", passages, "skipped", len(rep.Skipped),
+		"corpus", watching, "digests", len(subs), "transports", transports)
 
 	<-ctx.Done()
 	log.Info("shutting down")
@@ -198,6 +266,7 @@ func (a *app) serve(ctx context.Context) error {
 		log.Warn("interactions still running after the drain timeout; stopping them", "timeout", drainTimeout)
 	}
 	stopWork()
+	background.Wait()
 	return nil
 }
 

@@ -57,11 +57,25 @@ type server struct {
 // startServe runs `dossier serve` with env on the seeds and dataDir.
 func startServe(t *testing.T, dataDir string, env ...string) *server {
 	t.Helper()
+	return startServeWith(t, serveOptions{corpus: "../../seeds", data: dataDir}, env...)
+}
+
+// serveOptions are what a test may change of a serve run: the folders,
+// and the clock with how often the digest scheduler reads it.
+type serveOptions struct {
+	corpus, data string
+	now          func() time.Time
+	poll         time.Duration
+}
+
+func startServeWith(t *testing.T, o serveOptions, env ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{stop: cancel, done: make(chan int, 1), stderr: &syncBuffer{}}
-	args := []string{"--corpus", "../../seeds", "--data", dataDir, "serve"}
+	args := []string{"--corpus", o.corpus, "--data", o.data, "serve"}
 	env = append(env, "PATH="+os.Getenv("PATH"))
-	go func() { s.done <- run(ctx, args, io.Discard, s.stderr, env) }()
+	a := &app{stdout: io.Discard, stderr: s.stderr, env: env, now: o.now, digestPoll: o.poll}
+	go func() { s.done <- a.run(ctx, args) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -130,6 +130,8 @@ type failure struct {
 	status  int
 	body    string
 	headers map[string]string
+	// lost: the request is carried out, and only its answer is replaced.
+	lost bool
 }
 
 // New starts a fake Discord on loopback with opts. It never fails: an
@@ -294,6 +296,27 @@ func (s *Server) FailNext(method, pathPattern string, status int, body string, h
 		status:  status,
 		body:    body,
 		headers: h,
+	})
+}
+
+// LoseNextReply makes the next REST request that matches method and
+// pathPattern (as for FailNext) take effect as usual (a message is
+// created, a callback recorded) while the bot receives status instead of
+// the answer: a reply lost on the way back, or a server that failed after
+// committing. Use it to check that a retry does not act twice.
+func (s *Server) LoseNextReply(method, pathPattern string, status int) {
+	rest, _ := splitVersion(pathPattern)
+	if rest == "" {
+		rest = pathPattern
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{
+		method:  strings.ToUpper(method),
+		pattern: segments(rest),
+		status:  status,
+		body:    fmt.Sprintf(`{"message": "%d: injected failure", "code": 0}`, status),
+		lost:    true,
 	})
 }
 
@@ -466,6 +489,24 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
+	if f != nil && f.lost {
+		// Carry the request out against a recorder, then answer the
+		// failure.
+		real := c.w
+		c.w = httptest.NewRecorder()
+		if len(body) == 0 || c.readBody() {
+			s.route(c)
+		}
+		c.w = real
+		real.Header().Set("Content-Type", "application/json")
+		real.WriteHeader(f.status)
+		io.WriteString(real, f.body)
+		s.mu.Lock()
+		c.rec.Status = f.status
+		c.written = true
+		s.mu.Unlock()
+		return
+	}
 	if f != nil {
 		for k, v := range f.headers {
 			w.Header().Set(k, v)

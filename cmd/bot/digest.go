@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/dossier-bot/dossier/digest"
+)
+
+func (a *app) digestCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "digest",
+		Short: "Daily digests of new articles",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usagef("digest needs a subcommand: dossier digest preview [--since 24h]")
+		},
+	}
+	var since, topic string
+	var asJSON bool
+	preview := &cobra.Command{
+		Use:   "preview [--since 24h] [--topic T] [--json]",
+		Short: "Print the digest of the articles that entered the corpus recently",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			window, err := parseSince(since)
+			if err != nil {
+				return err
+			}
+			return a.digestPreview(cmd.Context(), window, topic, asJSON)
+		},
+	}
+	preview.Flags().StringVar(&since, "since", "24h", "how far back: a duration such as 24h, 90m or 7d")
+	preview.Flags().StringVar(&topic, "topic", "", "only articles that match this topic")
+	preview.Flags().BoolVar(&asJSON, "json", false, "machine-readable output")
+	cmd.AddCommand(preview)
+	return cmd
+}
+
+// parseSince reads --since: a Go duration, or a number of days ("7d").
+func parseSince(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 && n <= 366 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usagef("--since %q is not a duration: write e.g. 24h, 90m or 7d", s)
+	}
+	return d, nil
+}
+
+// now is the app's clock.
+func (a *app) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
+}
+
+// openState opens the bot's state file in the data directory.
+func (a *app) openState() (*bolt.DB, error) {
+	path := filepath.Join(a.cfg.Data.Dir, "state.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("state file %s is in use by another dossier process; stop it or use another --data directory", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open state file: %w", err)
+	}
+	return db, nil
+}
+
+func (a *app) digestPreview(ctx context.Context, window time.Duration, topic string, asJSON bool) error {
+	ix, _, err := a.openIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	db, err := a.openState()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := digest.NewStore(db)
+	if err != nil {
+		return err
+	}
+	svc := digest.New(digest.Config{Store: store, Corpus: ix, Logger: a.log, Now: a.clock})
+	if err := svc.Observe(ix.Articles()); err != nil {
+		return err
+	}
+	now := a.clock()
+	d, err := svc.Compose(ctx, now.Add(-window), now, topic)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(a.stdout, digestJSON(d))
+	}
+	a.printDigest(d)
+	return nil
+}
+
+type jsonDigest struct {
+	Since    string            `json:"since"`
+	Through  string            `json:"through"`
+	Topic    string            `json:"topic"`
+	Articles []jsonDigestEntry `json:"articles"`
+}
+
+type jsonDigestEntry struct {
+	Article   jsonArticle `json:"article"`
+	FirstSeen string      `json:"first_seen"`
+	Summary   []string    `json:"summary"`
+	Quote     *jsonQuote  `json:"quote"`
+}
+
+func digestJSON(d *digest.Digest) jsonDigest {
+	out := jsonDigest{Since: d.Since.UTC().Format(time.RFC3339), Through: d.Through.UTC().Format(time.RFC3339), Topic: d.Topic, Articles: []jsonDigestEntry{}}
+	for _, it := range d.Items {
+		e := jsonDigestEntry{Article: articleJSON(it.Article), FirstSeen: it.FirstSeen.UTC().Format(time.RFC3339), Summary: it.Summary}
+		if e.Summary == nil {
+			e.Summary = []string{}
+		}
+		if q := it.Quote; q != nil {
+			e.Quote = &jsonQuote{Text: q.Text, Speaker: q.Speaker, Role: q.Role}
+		}
+		out.Articles = append(out.Articles, e)
+	}
+	return out
+}
+
+// printDigest writes a digest for a terminal.
+func (a *app) printDigest(d *digest.Digest) {
+	r := newRenderer(a.stdout)
+	since := d.Since.Local().Format("Mon 2 Jan 2006, 15:04 MST")
+	if len(d.Items) == 0 {
+		fmt.Fprintf(a.stdout, "Nothing new in the articles since %s.\n", since)
+		return
+	}
+	head := fmt.Sprintf("Digest: %d new %s since %s", len(d.Items), plural(len(d.Items), "article", "articles"), since)
+	if d.Topic != "" {
+		head += fmt.Sprintf(" (on %q)", d.Topic)
+	}
+	fmt.Fprintln(a.stdout, r.style(head, ansiBold))
+	for _, it := range d.Items {
+		fmt.Fprintln(a.stdout)
+		fmt.Fprintln(a.stdout, r.style(it.Article.Title, ansiBold))
+		if src := sourceLine(it.Article, ""); src != "" && src != it.Article.Title {
+			fmt.Fprintln(a.stdout, "  "+r.style(strings.TrimPrefix(src, it.Article.Title+" · "), ansiDim))
+		}
+		if it.Article.URL != "" {
+			fmt.Fprintln(a.stdout, "  "+r.style(it.Article.URL, ansiDim))
+		}
+		for _, l := range wrapWords(strings.Join(it.Summary, " "), r.width-2) {
+			fmt.Fprintln(a.stdout, "  "+l)
+		}
+		if q := it.Quote; q != nil {
+			for _, l := range wrapWords("“"+q.Text+"”", r.width-4) {
+				fmt.Fprintln(a.stdout, "    "+l)
+			}
+			who := q.Speaker
+			if q.Title != "" {
+				who = q.Title + " " + who
+			}
+			if q.Role != "" {
+				who += ", " + q.Role
+			}
+			fmt.Fprintln(a.stdout, "    "+r.style("— "+who, ansiCyan))
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
