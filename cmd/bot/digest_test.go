@@ -440,3 +440,55 @@ func TestDigestPreviewCommand(t *testing.T) {
 		t.Errorf("--since soon: exit %d; want 2", code)
 	}
 }
+
+// TestDigestRespectsRateLimits answers the digest's first post with a
+// 429: the post waits as Discord asks and goes out once.
+func TestDigestRespectsRateLimits(t *testing.T) {
+	r := newDigestRig(t, at("2025-06-02 07:00"))
+	r.interact(subscribeInteraction(digestChannel, "09:00", "UTC"))
+	newsArticle(t, r.corpus, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
+	r.askFinds("What happened to the Holm Island ferry?", "Holm Island ferry")
+	r.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusTooManyRequests,
+		`{"message": "You are being rate limited.", "retry_after": 0.3, "global": false}`,
+		map[string]string{"Retry-After": "1", "X-RateLimit-Scope": "user"})
+	r.clock.Set(at("2025-06-02 09:00"))
+	eventually(t, "the digest", func() bool { return len(r.posts()) == 1 })
+	settle()
+	if n := len(r.posts()); n != 1 {
+		t.Errorf("%d digests; want 1", n)
+	}
+}
+
+// TestDigestPausesForALostChannel deletes the channel before its digest:
+// the subscription is paused, the log says why, /digest list shows it,
+// and nothing is retried.
+func TestDigestPausesForALostChannel(t *testing.T) {
+	r := newDigestRig(t, at("2025-06-02 07:00"))
+	r.interact(subscribeInteraction(digestChannel, "09:00", "UTC"))
+	newsArticle(t, r.corpus, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
+	r.askFinds("What happened to the Holm Island ferry?", "Holm Island ferry")
+	_, m := r.interact(slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
+		"options": []any{map[string]any{"name": "preview", "type": 1}}}))
+	if !strings.Contains(text(m), "Ferry Service to Holm Island Cut") {
+		t.Errorf("/digest preview shows %q; want the new article", text(m))
+	}
+	r.fake.RemoveChannel(digestChannel)
+	r.clock.Set(at("2025-06-02 09:00"))
+	eventually(t, "the pause to be logged", func() bool { return strings.Contains(r.s.stderr.String(), "digest paused") })
+	r.clock.Set(at("2025-06-02 10:00"))
+	settle()
+	_, m = r.interact(slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
+		"options": []any{map[string]any{"name": "list", "type": 1}}}))
+	if !strings.Contains(text(m), "Paused") || !strings.Contains(text(m), digestChannel) {
+		t.Errorf("/digest list shows %q; want the channel marked paused", text(m))
+	}
+	n := 0
+	for _, req := range r.fake.Requests() {
+		if req.Method == http.MethodPost && strings.Contains(req.Path, "/channels/"+digestChannel+"/messages") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d attempts to post in the deleted channel; want 1", n)
+	}
+}

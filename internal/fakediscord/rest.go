@@ -147,6 +147,14 @@ func (s *Server) SetChannel(ch map[string]any) {
 	s.channels[id] = raw
 }
 
+// RemoveChannel deletes a channel set with SetChannel: from then on it
+// answers 404 Unknown Channel, as a deleted channel does.
+func (s *Server) RemoveChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.channels, id)
+}
+
 // ChannelMessages returns the bodies of the messages the fake accepted for
 // a channel (POST /channels/{id}/messages), in order. A message that
 // enforce_nonce turned into the earlier one is not listed twice.
