@@ -289,9 +289,9 @@ func TestDigestEndToEnd(t *testing.T) {
 	if second := r.posts()[1]; !strings.Contains(second, "Tram Line Extended") || strings.Contains(second, "Holm Island") {
 		t.Errorf("second digest:\n%s\nwant the tram article only", second)
 	}
-	if !strings.Contains(r.s.stderr.String(), "digest posted") {
-		t.Errorf("the log does not say a digest was posted:\n%s", r.s.stderr)
-	}
+	// The bot logs the post once Discord has answered, a moment after
+	// the fake has the message.
+	eventually(t, "the log to say a digest was posted", func() bool { return strings.Contains(r.s.stderr.String(), "digest posted") })
 }
 
 // TestDigestIsPostedOnceWhenTheReplyIsLost has Discord take the digest
