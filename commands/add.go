@@ -113,7 +113,11 @@ func (r *Router) add(ctx context.Context, req Request) (Response, error) {
 		if err != nil {
 			return Response{}, fmt.Errorf("download %s: %w", att.Filename, err)
 		}
-		return r.saveArticle(ctx, req, NewArticle{FileName: att.Filename, Data: data, URL: url})
+		resp, err := r.saveArticle(ctx, req, NewArticle{FileName: att.Filename, Data: data})
+		if err == nil && url != "" {
+			resp.Message.Content = discordtext.Clip(resp.Message.Content+"\n(The `url` option goes with the form; for a file, put `url:` in its front matter.)", maxContent)
+		}
+		return resp, err
 	}
 	key, err := r.cfg.Memory.Put(addState{URL: url})
 	if err != nil {

@@ -20,7 +20,7 @@ type Digests interface {
 	Unsubscribe(ctx context.Context, guildID, channelID string) (bool, error)
 	List(ctx context.Context, guildID string) ([]DigestInfo, error)
 	// Preview returns what the channel's digest would post now.
-	Preview(ctx context.Context, guildID, channelID string) ([]Message, error)
+	Preview(ctx context.Context, guildID, channelID string) (DigestPreview, error)
 	// Zones suggests time zones for what the user has typed.
 	Zones(typed string, limit int) []string
 	// CanPost returns an error saying why the bot cannot post digests in
@@ -44,8 +44,21 @@ type DigestInfo struct {
 	Next time.Time
 	// Paused says why the digest stopped; "" while active.
 	Paused string
-	// LastDay and LastState describe the latest digest, "" when none.
-	LastDay, LastState string
+	// Last says what became of the latest digest, "" when none yet.
+	Last string
+	// Replaced reports, after Subscribe, that the channel already had a
+	// digest and it was changed.
+	Replaced bool
+}
+
+// DigestPreview is what a channel's digest would post now.
+type DigestPreview struct {
+	Messages []Message
+	// Subscribed reports whether the channel has a digest; without one
+	// the preview shows the last 24 hours.
+	Subscribed bool
+	// Paused says why the channel's digest is paused, if it is.
+	Paused string
 }
 
 // Discord permission bits.
@@ -176,7 +189,12 @@ func (r *Router) digestSubscribe(ctx context.Context, req Request) (Response, er
 	if info.Topic != "" {
 		text += " about “" + discordtext.Escape(discordtext.Clip(info.Topic, 200)) + "”"
 	}
-	text += ". The first one: " + discordTimestamp(info.Next) + ". `/digest preview` shows what it would hold now."
+	if info.Replaced {
+		text += ". This replaces the channel's earlier digest settings; nothing already posted is posted again. Next: " + discordTimestamp(info.Next) + "."
+	} else {
+		text += ". The first one: " + discordTimestamp(info.Next) + "."
+	}
+	text += " `/digest preview` in that channel shows what it would hold now."
 	return Response{Message: &Message{Content: text, Ephemeral: true}}, nil
 }
 
@@ -226,8 +244,8 @@ func (r *Router) digestList(ctx context.Context, req Request) (Response, error) 
 		} else {
 			line += "\n  Next: " + discordTimestamp(in.Next)
 		}
-		if in.LastDay != "" {
-			line += fmt.Sprintf(" · last: %s %s", in.LastDay, in.LastState)
+		if in.Last != "" {
+			line += " · last: " + discordtext.Escape(discordtext.Clip(in.Last, 300))
 		}
 		b.WriteString(line + "\n")
 	}
@@ -240,21 +258,33 @@ func (r *Router) digestList(ctx context.Context, req Request) (Response, error) 
 }
 
 func (r *Router) digestPreview(ctx context.Context, req Request) (Response, error) {
-	msgs, err := r.cfg.Digests.Preview(ctx, req.GuildID, req.ChannelID)
+	p, err := r.cfg.Digests.Preview(ctx, req.GuildID, req.ChannelID)
 	if err != nil {
 		return Response{}, digestErr(err)
 	}
-	if len(msgs) == 0 {
+	if len(p.Messages) == 0 {
 		return Response{Message: &Message{Content: "Nothing to preview.", Ephemeral: true}}, nil
 	}
-	m := msgs[0]
-	note := "**Preview** (only you can see this): what this channel's digest would post now."
-	if len(msgs) > 1 {
-		note += fmt.Sprintf(" It would take %d messages; this is the first.", len(msgs))
+	var note string
+	switch {
+	case !p.Subscribed:
+		note = "**Preview** (only you can see this): this channel has no digest. One would hold the articles of the last 24 hours:"
+	case p.Paused != "":
+		note = "**Preview** (only you can see this): this channel's digest is paused (" + discordtext.Escape(discordtext.Clip(p.Paused, 300)) + "). It would post:"
+	default:
+		note = "**Preview** (only you can see this): what this channel's digest would post now"
+		if len(p.Messages) > 1 {
+			note += fmt.Sprintf(", in %d messages", len(p.Messages))
+		}
+		note += ":"
 	}
-	m.Content = discordtext.Clip(note+"\n"+m.Content, maxContent)
-	m.Ephemeral = true
-	return Response{Message: &m}, nil
+	msgs := make([]Message, len(p.Messages))
+	for i, m := range p.Messages {
+		m.Ephemeral = true
+		msgs[i] = m
+	}
+	msgs[0].Content = discordtext.Clip(note+"\n"+msgs[0].Content, maxContent)
+	return Response{Message: &msgs[0], FollowUps: msgs[1:]}, nil
 }
 
 // completeZone suggests time zones.

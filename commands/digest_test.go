@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dossier-bot/dossier/internal/fakediscord"
 )
 
 // fakeDigests is a hand-written Digests with function fields; nil fields
@@ -42,16 +44,16 @@ func (f *fakeDigests) Unsubscribe(ctx context.Context, guildID, channelID string
 func (f *fakeDigests) List(ctx context.Context, guildID string) ([]DigestInfo, error) {
 	return []DigestInfo{
 		{ChannelID: "1200000000000000021", ChannelName: "briefing", Time: "09:00", Zone: "Europe/London", Topic: "Iran **sanctions**",
-			Next: time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC), LastDay: "2025-06-01", LastState: "sent"},
+			Next: time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC), Last: "posted on 2025-06-01"},
 		{ChannelID: "1200000000000000022", ChannelName: "old", Time: "18:30", Zone: "UTC+02:00", Paused: "Dossier cannot post in this channel (Missing Access)"},
 	}, nil
 }
 
-func (f *fakeDigests) Preview(ctx context.Context, guildID, channelID string) ([]Message, error) {
-	return []Message{
+func (f *fakeDigests) Preview(ctx context.Context, guildID, channelID string) (DigestPreview, error) {
+	return DigestPreview{Subscribed: true, Messages: []Message{
 		{Content: "**Daily digest** · 2 new articles since Sat 31 May, 10:00 BST", Embeds: []Embed{{Title: "Ferry Service Cut", Description: "The council voted to cut the ferry.", Footer: "Island Post · 2025-05-02"}}},
 		{Content: "**Daily digest**, continued (2/2)", Embeds: []Embed{{Title: "1 more new article", Description: "• **Library Hours Cut**"}}},
-	}, nil
+	}}, nil
 }
 
 func (f *fakeDigests) Zones(typed string, limit int) []string {
@@ -237,5 +239,27 @@ func TestAddNeedsPermission(t *testing.T) {
 	m := message(t, serveOne(t, r, in))
 	if len(l.added) != 0 || !strings.Contains(m.Content, "Manage Messages") {
 		t.Errorf("reply %q, %d added; want a refusal naming Manage Messages", m.Content, len(l.added))
+	}
+}
+
+// TestDigestPreviewShowsEveryPart checks that a digest of two messages is
+// previewed as two private messages, in order.
+func TestDigestPreviewShowsEveryPart(t *testing.T) {
+	r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(&fakeDigests{}, &fakeLibrary{}))
+	c := newCapture()
+	r.serve(context.Background(), loadFixture(t, "digest-preview.json"), c)
+	if len(c.callbacks) != 1 || len(c.followUps) != 1 {
+		t.Fatalf("%d replies and %d follow-ups; want 1 and 1", len(c.callbacks), len(c.followUps))
+	}
+	first := message(t, c.callbacks[0])
+	if first.Flags&flagEphemeral == 0 || !strings.Contains(first.Content, "Preview") || first.Embeds[0].Title != "Ferry Service Cut" {
+		t.Errorf("first part %+v; want the private preview of the first message", first)
+	}
+	if f := c.followUps[0]; f.Flags&flagEphemeral == 0 || !strings.Contains(f.Content, "continued") {
+		t.Errorf("follow-up %+v; want the second message, private", f)
+	}
+	body, _ := json.Marshal(c.followUps[0])
+	for _, v := range fakediscord.ValidateMessage(body) {
+		t.Error(v)
 	}
 }

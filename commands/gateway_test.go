@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -397,5 +398,45 @@ func TestRegisterOnlyWhenChanged(t *testing.T) {
 	// Another scope is another registration.
 	if changed, err := g.router.Register(ctx, g.rest, appID, ""); err != nil || !changed {
 		t.Errorf("global registration: changed %v, err %v; want a write", changed, err)
+	}
+}
+
+// TestPostAndFindMessage posts in a channel with a nonce, posts again
+// with the same nonce, finds the message in the channel's history, and
+// maps a missing channel and a closed one to their errors.
+func TestPostAndFindMessage(t *testing.T) {
+	g := startGateway(t, seedIndex(t), nil)
+	const ch = "1200000000000000021"
+	g.fake.SetChannel(map[string]any{"id": ch, "type": 0, "guild_id": testGuild, "name": "briefing"})
+	ctx := context.Background()
+	m := Message{Content: "**Daily digest** · 1 new article", Embeds: []Embed{{Title: "Ferry Service Cut", Description: "@everyone it is cut"}}}
+	id, err := g.rest.PostMessage(ctx, ch, m, "n-2025-06-01-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := g.rest.PostMessage(ctx, ch, m, "n-2025-06-01-0")
+	if err != nil || again != id || len(g.fake.ChannelMessages(ch)) != 1 {
+		t.Errorf("a retry with the same nonce gave %q, %v and %d messages; want the first message", again, err, len(g.fake.ChannelMessages(ch)))
+	}
+	found, ok, err := g.rest.FindMessage(ctx, ch, m)
+	if err != nil || !ok || found != id {
+		t.Errorf("FindMessage = %q, %v, %v; want %q", found, ok, err, id)
+	}
+	other := m
+	other.Embeds = []Embed{{Title: "Another Story"}}
+	if _, ok, err := g.rest.FindMessage(ctx, ch, other); ok || err != nil {
+		t.Errorf("FindMessage of a message never posted = %v, %v; want not found", ok, err)
+	}
+	if _, err := g.rest.PostMessage(ctx, "1200000000000000099", m, "x"); !errors.Is(err, ErrUnknownChannel) {
+		t.Errorf("posting in a missing channel: %v; want ErrUnknownChannel", err)
+	}
+	g.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusForbidden, `{"message": "Missing Permissions", "code": 50013}`, nil)
+	if _, err := g.rest.PostMessage(ctx, ch, m, "y"); !errors.Is(err, ErrNoAccess) {
+		t.Errorf("posting where the bot may not: %v; want ErrNoAccess", err)
+	}
+	if err := g.rest.CanPost(ctx, testGuild, "1200000000000000099"); err == nil {
+		t.Error("CanPost of a missing channel: no error")
+	} else if _, ok := isUserError(err); !ok {
+		t.Errorf("CanPost of a missing channel: %v; want an error for the user", err)
 	}
 }

@@ -80,7 +80,8 @@ func (r *Router) serveHTTP(ctx context.Context, w http.ResponseWriter, req *http
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	hr := &httpResponder{rest: rest, first: make(chan wireCallback, 1)}
+	hr := &httpResponder{rest: rest, first: make(chan wireCallback, 1), written: make(chan struct{})}
+	defer close(hr.written)
 	go r.serve(ctx, in, hr)
 	var cb wireCallback
 	select {
@@ -105,6 +106,9 @@ func (r *Router) serveHTTP(ctx context.Context, w http.ResponseWriter, req *http
 type httpResponder struct {
 	rest  *REST
 	first chan wireCallback
+	// written is closed once the HTTP response is out: follow-ups must
+	// wait for Discord to have the reply.
+	written chan struct{}
 
 	mu        sync.Mutex
 	sent      bool
@@ -141,6 +145,18 @@ func (h *httpResponder) abandon() {
 	}
 	h.sent = true
 	h.mu.Unlock()
+}
+
+func (h *httpResponder) followUp(ctx context.Context, in *Interaction, msg wireMessageOut) error {
+	select {
+	case <-h.written:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if h.rest == nil {
+		return errors.New("no REST client to send a follow-up")
+	}
+	return gatewayResponder{h.rest}.followUp(ctx, in, msg)
 }
 
 func (h *httpResponder) editOriginal(ctx context.Context, in *Interaction, msg wireMessageOut) error {

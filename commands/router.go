@@ -139,6 +139,8 @@ func (r *Router) Definitions() []wireCommand {
 type responder interface {
 	respond(ctx context.Context, in *Interaction, cb wireCallback) error
 	editOriginal(ctx context.Context, in *Interaction, msg wireMessageOut) error
+	// followUp sends a further message after the reply.
+	followUp(ctx context.Context, in *Interaction, msg wireMessageOut) error
 }
 
 // Drain stops the router taking new interactions and waits up to timeout
@@ -239,6 +241,7 @@ func (r *Router) serve(ctx context.Context, in *Interaction, rs responder) {
 	select {
 	case res := <-done:
 		r.send(ctx, in, rs, r.callback(name, in, res.resp, res.err))
+		r.followUps(ctx, name, in, rs, res.resp, res.err)
 	case <-timer.C:
 		// Too slow to answer at once: acknowledge now, edit later.
 		ack := wireCallback{Type: callbackDeferred}
@@ -257,12 +260,27 @@ func (r *Router) serve(ctx context.Context, in *Interaction, rs responder) {
 		msg.Flags = 0 // an edit keeps the deferral's visibility
 		if err := rs.editOriginal(ctx, in, msg); err != nil {
 			r.log.Error("edit deferred answer", "cmd", name, "err", err)
+			return
 		}
+		r.followUps(ctx, name, in, rs, res.resp, res.err)
 	}
 	r.log.Debug("answered", "cmd", name, "took", r.cfg.Now().Sub(start))
 }
 
 var errPanic = errors.New("handler panicked")
+
+// followUps sends a response's further messages once the reply is out.
+func (r *Router) followUps(ctx context.Context, name string, in *Interaction, rs responder, resp Response, err error) {
+	if err != nil {
+		return
+	}
+	for _, m := range resp.FollowUps {
+		if err := rs.followUp(ctx, in, renderMessage(m)); err != nil {
+			r.log.Error("send follow-up", "cmd", name, "err", err)
+			return
+		}
+	}
+}
 
 const staleMessage = "This button has expired or was not made by Dossier. Ask again with /ask."
 

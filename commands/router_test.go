@@ -136,6 +136,7 @@ type capture struct {
 	mu        sync.Mutex
 	callbacks []wireCallback
 	edits     []wireMessageOut
+	followUps []wireMessageOut
 	done      chan struct{}
 }
 
@@ -146,6 +147,13 @@ func (c *capture) respond(ctx context.Context, in *Interaction, cb wireCallback)
 	c.callbacks = append(c.callbacks, cb)
 	c.mu.Unlock()
 	c.done <- struct{}{}
+	return nil
+}
+
+func (c *capture) followUp(ctx context.Context, in *Interaction, msg wireMessageOut) error {
+	c.mu.Lock()
+	c.followUps = append(c.followUps, msg)
+	c.mu.Unlock()
 	return nil
 }
 

@@ -61,10 +61,11 @@ func NewREST(s *discordgo.Session) *REST { return &REST{s: s} }
 // do sends method path (relative to the API root) with body as JSON and
 // decodes the answer into out when out is not nil. Errors never hold the
 // URL, which carries interaction tokens.
-func (c *REST) do(ctx context.Context, method, path string, body, out any) error {
+func (c *REST) do(ctx context.Context, method, path string, body, out any, opts ...discordgo.RequestOption) error {
 	endpoint := discordgo.EndpointAPI + path
 	bucket := routeBucket(method, path)
-	resp, err := c.s.RequestWithBucketID(method, endpoint, body, bucket, discordgo.WithContext(ctx))
+	opts = append(opts, discordgo.WithContext(ctx))
+	resp, err := c.s.RequestWithBucketID(method, endpoint, body, bucket, opts...)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -108,6 +109,10 @@ func (g gatewayResponder) editOriginal(ctx context.Context, in *Interaction, msg
 	return g.rest.do(ctx, http.MethodPatch, "webhooks/"+in.ApplicationID+"/"+in.Token+"/messages/@original", msg, nil)
 }
 
+func (g gatewayResponder) followUp(ctx context.Context, in *Interaction, msg wireMessageOut) error {
+	return g.rest.do(ctx, http.MethodPost, "webhooks/"+in.ApplicationID+"/"+in.Token, msg, nil)
+}
+
 // ServeGateway answers the interactions that the session's gateway
 // delivers, through rest, until ctx is done. It returns a function that
 // stops it. discordgo reconnects and resumes the gateway by itself.
@@ -125,21 +130,30 @@ func (r *Router) ServeGateway(ctx context.Context, s *discordgo.Session, rest *R
 	})
 }
 
-// ErrNoAccess is wrapped by REST errors that say the channel is gone or
-// the bot may not see or post in it (Discord's 403 and 404 answers).
-var ErrNoAccess = errors.New("the channel is gone or Dossier may not post there")
+// Errors of REST calls about a channel.
+var (
+	// ErrNoAccess is wrapped when Discord refuses the bot the channel
+	// (403: Missing Access, Missing Permissions).
+	ErrNoAccess = errors.New("Dossier may not see or post in the channel")
+	// ErrUnknownChannel is wrapped when the channel does not exist (any
+	// more): 404 Unknown Channel.
+	ErrUnknownChannel = errors.New("the channel does not exist")
+)
 
-// noAccess wraps err with ErrNoAccess when Discord refused the channel.
-func noAccess(err error) error {
+// channelError wraps err with ErrNoAccess or ErrUnknownChannel when
+// Discord refused the channel.
+func channelError(err error) error {
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {
-		switch re.Response.StatusCode {
-		case http.StatusForbidden, http.StatusNotFound:
-			msg := re.Response.Status
-			if re.Message != nil && re.Message.Message != "" {
-				msg = re.Message.Message
-			}
-			return fmt.Errorf("%w (%s)", ErrNoAccess, msg)
+		msg := re.Response.Status
+		if re.Message != nil && re.Message.Message != "" {
+			msg = re.Message.Message
+		}
+		switch {
+		case re.Response.StatusCode == http.StatusNotFound || re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel:
+			return fmt.Errorf("%w (%s): %w", ErrUnknownChannel, msg, err)
+		case re.Response.StatusCode == http.StatusForbidden:
+			return fmt.Errorf("%w (%s): %w", ErrNoAccess, msg, err)
 		}
 	}
 	return err
@@ -147,8 +161,10 @@ func noAccess(err error) error {
 
 // PostMessage posts m in a channel with nonce, which Discord enforces: a
 // retried create with the same nonce returns the message the first one
-// made instead of posting again. It returns the message's ID; an error
-// wraps ErrNoAccess when the channel is gone or closed to the bot.
+// made instead of posting again. It returns the message's ID. Errors wrap
+// ErrNoAccess or ErrUnknownChannel when Discord refused the channel; a
+// rate limit is returned (a *discordgo.RateLimitError) rather than waited
+// out, so the caller decides when to retry.
 func (c *REST) PostMessage(ctx context.Context, channelID string, m Message, nonce string) (string, error) {
 	m.Ephemeral = false
 	body := renderMessage(m)
@@ -156,13 +172,54 @@ func (c *REST) PostMessage(ctx context.Context, channelID string, m Message, non
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(ctx, http.MethodPost, "channels/"+channelID+"/messages", body, &out); err != nil {
-		return "", noAccess(err)
+	if err := c.do(ctx, http.MethodPost, "channels/"+channelID+"/messages", body, &out, discordgo.WithRetryOnRatelimit(false)); err != nil {
+		return "", channelError(err)
 	}
 	if out.ID == "" {
 		return "", errors.New("post message: Discord answered without a message ID")
 	}
 	return out.ID, nil
+}
+
+// FindMessage looks among a channel's latest 50 messages for one the bot
+// posted with m's content and embeds, and returns its ID. It needs the
+// Read Message History permission.
+func (c *REST) FindMessage(ctx context.Context, channelID string, m Message) (string, bool, error) {
+	var self string
+	if st := c.s.State; st != nil && st.User != nil {
+		self = st.User.ID
+	}
+	if self == "" {
+		return "", false, errors.New("find message: the bot's own ID is not known yet")
+	}
+	m.Ephemeral = false
+	want := renderMessage(m)
+	var got []struct {
+		ID      string `json:"id"`
+		Content string `json:"content"`
+		Author  struct {
+			ID string `json:"id"`
+		} `json:"author"`
+		Embeds []struct {
+			Title string `json:"title"`
+		} `json:"embeds"`
+	}
+	if err := c.do(ctx, http.MethodGet, "channels/"+channelID+"/messages?limit=50", nil, &got); err != nil {
+		return "", false, channelError(err)
+	}
+	for _, g := range got {
+		if g.Author.ID != self || g.Content != want.Content || len(g.Embeds) != len(want.Embeds) {
+			continue
+		}
+		same := true
+		for i := range g.Embeds {
+			same = same && g.Embeds[i].Title == want.Embeds[i].Title
+		}
+		if same {
+			return g.ID, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // Permissions a digest needs in its channel.
@@ -180,8 +237,8 @@ func (c *REST) CanPost(ctx context.Context, guildID, channelID string) error {
 			return userErr(fmt.Sprintf("Dossier cannot post digests in <#%s>: give it the View Channel, Send Messages and Embed Links permissions there.", channelID))
 		}
 	}
-	err := c.do(ctx, http.MethodGet, "channels/"+channelID, nil, nil)
-	if errors.Is(noAccess(err), ErrNoAccess) {
+	err := channelError(c.do(ctx, http.MethodGet, "channels/"+channelID, nil, nil))
+	if errors.Is(err, ErrNoAccess) || errors.Is(err, ErrUnknownChannel) {
 		return userErr(fmt.Sprintf("Dossier cannot see <#%s>: give it the View Channel, Send Messages and Embed Links permissions there.", channelID))
 	}
 	if err != nil {

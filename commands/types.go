@@ -93,6 +93,9 @@ type Response struct {
 	Choices []Choice
 	// Modal opens a form.
 	Modal *Modal
+	// FollowUps are further messages sent after the reply, in order
+	// (a reply that needs more than one message).
+	FollowUps []Message
 }
 
 // Message is a reply.

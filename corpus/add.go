@@ -115,7 +115,12 @@ func (f *Folder) Add(ctx context.Context, a NewArticle) (*Added, error) {
 	if err != nil {
 		return nil, fmt.Errorf("add article to %s: %w", f.dir, err)
 	}
-	rep, err := f.syncLocked(ctx, 0)
+	// Index it: the file is complete, others in the folder may not be.
+	// The file is written, so the indexing does not stop with the
+	// caller's deadline: a user who saw a timeout would add it again.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	rep, err := f.syncLocked(sctx, f.opts.Settle, name)
 	if err != nil {
 		return nil, fmt.Errorf("added %s but could not index it: %w", name, err)
 	}
@@ -148,16 +153,17 @@ func (f *Folder) compose(a NewArticle) (string, []byte, error) {
 	if len(search.Words(text)) < minTextWords {
 		return "", nil, &InputError{"text", "the text is too short: give at least a full sentence"}
 	}
+	// The date is the article's publication date; without one the
+	// article has none (it is not invented), and the file is named by
+	// the day it was added.
 	var date time.Time
+	day := f.opts.Now().UTC().Format(time.DateOnly)
 	if d := strings.TrimSpace(a.Date); d != "" {
 		t, ok := search.ParseDate(d)
 		if !ok {
 			return "", nil, &InputError{"date", "write it like 2025-05-15 or May 15, 2025"}
 		}
-		date = t
-	} else {
-		now := f.opts.Now().UTC()
-		date = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		date, day = t, t.Format(time.DateOnly)
 	}
 	if rawURL != "" && !webURL(rawURL) {
 		return "", nil, &InputError{"url", "give the full web address, starting with https://, or leave it empty"}
@@ -173,7 +179,9 @@ func (f *Folder) compose(a NewArticle) (string, []byte, error) {
 	field("title", title)
 	field("author", author)
 	field("publication", publication)
-	field("date", date.Format(time.DateOnly))
+	if !date.IsZero() {
+		field("date", date.Format(time.DateOnly))
+	}
 	field("url", cleanValue(rawURL))
 	b.WriteString("---\n\n")
 	b.WriteString(text)
@@ -182,7 +190,7 @@ func (f *Folder) compose(a NewArticle) (string, []byte, error) {
 	if len(data) > maxFileBytes {
 		return "", nil, &InputError{"text", fmt.Sprintf("the text is longer than %d MiB; split it into articles", maxFileBytes>>20)}
 	}
-	name := date.Format(time.DateOnly) + "-" + slug(title) + ".md"
+	name := day + "-" + slug(title) + ".md"
 	if err := validate(name, data, "text"); err != nil {
 		return "", nil, err
 	}

@@ -239,17 +239,20 @@ func TestAddForm(t *testing.T) {
 }
 
 func TestAddDate(t *testing.T) {
+	// Without a date the article has none, and its file is named by the
+	// day it was added.
 	tests := []struct {
-		name, date string
-		now        time.Time
-		wantPath   string
+		name, date    string
+		now           time.Time
+		wantPath      string
+		wantPublished string
 	}{
-		{"ISO", "2025-05-01", fixedNow(), "2025-05-01-the-title.md"},
-		{"weekday", "Thursday, May 1, 2025", fixedNow(), "2025-05-01-the-title.md"},
-		{"day first", "1 May 2025", fixedNow(), "2025-05-01-the-title.md"},
-		{"today", "", fixedNow(), "2025-05-15-the-title.md"},
+		{"ISO", "2025-05-01", fixedNow(), "2025-05-01-the-title.md", "2025-05-01"},
+		{"weekday", "Thursday, May 1, 2025", fixedNow(), "2025-05-01-the-title.md", "2025-05-01"},
+		{"day first", "1 May 2025", fixedNow(), "2025-05-01-the-title.md", "2025-05-01"},
+		{"none", "", fixedNow(), "2025-05-15-the-title.md", ""},
 		// Late evening in New York is the next day in UTC.
-		{"today in UTC", "", time.Date(2025, 5, 15, 22, 30, 0, 0, time.FixedZone("EDT", -4*3600)), "2025-05-16-the-title.md"},
+		{"none, named in UTC", "", time.Date(2025, 5, 15, 22, 30, 0, 0, time.FixedZone("EDT", -4*3600)), "2025-05-16-the-title.md", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,7 +265,7 @@ func TestAddDate(t *testing.T) {
 			if added.Path != tt.wantPath {
 				t.Errorf("Path = %q; want %q", added.Path, tt.wantPath)
 			}
-			if got, want := added.Article.PublishedDate(), tt.wantPath[:10]; got != want {
+			if got, want := added.Article.PublishedDate(), tt.wantPublished; got != want {
 				t.Errorf("published %q; want %q", got, want)
 			}
 		})
@@ -273,7 +276,12 @@ func TestAddNeverOverwrites(t *testing.T) {
 	f, ix, _ := newAddFolder(t)
 	ctx := context.Background()
 	// A file with the article ID the first add would take, in another format.
-	writeFile(t, filepath.Join(f.Dir(), "2025-05-15-same-title.txt"), articleText("Same title", "existing"))
+	existing := filepath.Join(f.Dir(), "2025-05-15-same-title.txt")
+	writeFile(t, existing, articleText("Same title", "existing"))
+	// Written a while ago: Add indexes complete files only, its own and
+	// those that have settled.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(existing, old, old)
 	first, err := f.Add(ctx, NewArticle{Title: "Same title", Text: body})
 	if err != nil {
 		t.Fatalf("first Add: %v", err)
@@ -300,6 +308,25 @@ func TestAddNeverOverwrites(t *testing.T) {
 		t.Errorf("index holds %d articles; want 3", n)
 	}
 	checkNoTemp(t, f.Dir())
+}
+
+// TestAddLeavesHalfWrittenFilesAlone adds an article while another file
+// is being written into the folder: Add indexes its own file, not the
+// other.
+func TestAddLeavesHalfWrittenFilesAlone(t *testing.T) {
+	f, ix, _ := newAddFolder(t)
+	writeFile(t, filepath.Join(f.Dir(), "copying.txt"), "Half A Story\n\nThe first half of a story that is still being cop")
+	added, err := f.Add(context.Background(), NewArticle{Title: "Bridge Works", Text: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, a := range ix.Articles() {
+		ids[a.ID] = true
+	}
+	if !ids[added.Article.ID] || ids["copying"] {
+		t.Errorf("indexed %v; want the added article and not the file still being written", ids)
+	}
 }
 
 func TestAddUpload(t *testing.T) {

@@ -165,8 +165,8 @@ func (f *Folder) unlock() { <-f.sem }
 
 // syncLocked syncs the index with the folder and reports a success to
 // OnSync. The caller holds the sync lock.
-func (f *Folder) syncLocked(ctx context.Context, settle time.Duration) (search.SyncReport, error) {
-	rep, err := f.ix.SyncWith(ctx, f.fsys, search.SyncOptions{Settle: settle})
+func (f *Folder) syncLocked(ctx context.Context, settle time.Duration, exempt ...string) (search.SyncReport, error) {
+	rep, err := f.ix.SyncWith(ctx, f.fsys, search.SyncOptions{Settle: settle, Exempt: exempt})
 	if err != nil {
 		return rep, fmt.Errorf("sync %s: %w", f.dir, err)
 	}

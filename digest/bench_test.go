@@ -50,18 +50,17 @@ func BenchmarkDigest(b *testing.B) {
 	}
 	now := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 	arts := ix.Articles()
-	old := map[string]time.Time{}
+	var old, fresh []seenArticle
 	for _, a := range arts[100:] {
-		old[a.ID] = now.Add(-30 * 24 * time.Hour)
+		old = append(old, seenArticle{ID: a.ID})
 	}
-	if _, err := store.observe(old, now.Add(-30*24*time.Hour)); err != nil {
+	for _, a := range arts[:100] {
+		fresh = append(fresh, seenArticle{ID: a.ID})
+	}
+	if _, err := store.observe(old, "", func() time.Time { return now.Add(-30 * 24 * time.Hour) }); err != nil {
 		b.Fatal(err)
 	}
-	fresh := map[string]time.Time{}
-	for _, a := range arts[:100] {
-		fresh[a.ID] = time.Time{}
-	}
-	if _, err := store.observe(fresh, now.Add(-time.Hour)); err != nil {
+	if _, err := store.observe(fresh, "", func() time.Time { return now.Add(-time.Hour) }); err != nil {
 		b.Fatal(err)
 	}
 	svc := New(Config{Store: store, Corpus: ix})

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-bot/dossier/internal/discordtext"
 	"github.com/dossier-bot/dossier/internal/fakediscord"
 	"github.com/dossier-bot/dossier/search"
 	"github.com/dossier-bot/dossier/seeds"
@@ -203,5 +204,26 @@ func TestSeedDigestGolden(t *testing.T) {
 	}
 	if string(got) != string(want) {
 		t.Errorf("the seed digest differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+// TestListLinesKeepTheirLinksWhole checks that a long headline and URL
+// never leave a cut Markdown link in the list of further articles.
+func TestListLinesKeepTheirLinksWhole(t *testing.T) {
+	for _, c := range []struct{ title, url string }{
+		{strings.Repeat("Western Officials Accuse Tehran ", 5), "https://www.example-news.com/" + strings.Repeat("against-dissidents-", 8)},
+		{"Short Headline", "https://example.com/a"},
+		{strings.Repeat("Long ", 60), ""},
+	} {
+		line := listLine(search.ArticleInfo{Title: c.title, URL: c.url, Publication: "The Global Tribune", Author: "Naomi Ellis"})
+		if discordtext.Runes(line) > listLineBudget {
+			t.Errorf("line of %d characters; want at most %d", discordtext.Runes(line), listLineBudget)
+		}
+		if strings.Count(line, "[") != strings.Count(line, "](") || strings.Contains(line, "](") && !strings.Contains(line, ") · ") {
+			t.Errorf("a link is cut: %q", line)
+		}
+		if !strings.Contains(line, "The Global Tribune") {
+			t.Errorf("the source is lost: %q", line)
+		}
 	}
 }

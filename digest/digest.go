@@ -21,18 +21,52 @@ type Poster interface {
 	// Post creates m in the channel with nonce, asking Discord to enforce
 	// it (so a retried create with the same nonce returns the first
 	// message instead of posting twice), and returns the message's ID.
-	// It returns an error wrapping ErrNoAccess when the channel is gone
-	// or the bot may not post there.
+	// Its errors say what is known of the outcome: they wrap
+	// ErrChannelGone, ErrNoAccess, or a *NotPostedError when Discord
+	// certainly did not create the message; any other error leaves the
+	// outcome unknown.
 	Post(ctx context.Context, channelID string, m Message, nonce string) (string, error)
 }
 
-// ErrNoAccess is wrapped by Poster errors that retrying cannot fix: the
-// channel was deleted, or the bot lost access to it.
-var ErrNoAccess = errors.New("no access to the channel")
+// Finder is implemented by a Poster that can look for a message already
+// in a channel (in its latest messages). When a post's outcome stayed
+// unknown for longer than Discord remembers nonces, the scheduler asks
+// before posting again; without a Finder it gives that digest up rather
+// than risk posting it twice.
+type Finder interface {
+	Find(ctx context.Context, channelID string, m Message) (id string, found bool, err error)
+}
+
+var (
+	// ErrNoAccess is wrapped by Poster errors that retrying cannot fix:
+	// the bot may not see or post in the channel. The subscription is
+	// paused.
+	ErrNoAccess = errors.New("no access to the channel")
+	// ErrChannelGone is wrapped by Poster errors for a deleted channel.
+	// The subscription is removed.
+	ErrChannelGone = errors.New("the channel was deleted")
+)
+
+// NotPostedError is an error after which Discord certainly did not create
+// the message (it refused the request, or the request never reached it),
+// so a retry cannot post twice.
+type NotPostedError struct {
+	// RetryAfter, when set, is how long Discord asked to wait.
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *NotPostedError) Error() string { return "not posted: " + e.Err.Error() }
+func (e *NotPostedError) Unwrap() error { return e.Err }
+
+// nonceMemory is how long Discord is trusted to remember a nonce: it
+// says "a few minutes".
+const nonceMemory = 4 * time.Minute
 
 // InputError is a problem with what a user asked for, in words for them.
 type InputError struct {
-	// Field is the option at fault: "time", "timezone", "channel".
+	// Field is the option at fault: "time", "timezone", "topic",
+	// "channel".
 	Field   string
 	Message string
 }
@@ -46,6 +80,9 @@ func (e *InputError) UserMessage() string { return e.Message }
 type Config struct {
 	Store  *Store
 	Corpus Corpus
+	// Source names the corpus (its folder, or the built-in seeds): when
+	// it changes, articles are dated by their files, not announced as new.
+	Source string
 	// Poster posts digests; nil for a Service that only composes them.
 	Poster Poster
 	Logger *slog.Logger
@@ -86,8 +123,7 @@ type Service struct {
 	mu       sync.Mutex
 	inflight map[string]bool      // subscriptions being posted
 	doneDay  map[string]Day       // the latest day each subscription is done with
-	retryAt  map[string]time.Time // after a failed attempt
-	attempts map[string]int
+	wakeAt   map[string]time.Time // when a waiting retry is due
 }
 
 // New returns a Service.
@@ -122,19 +158,18 @@ func New(cfg Config) *Service {
 		sem:      make(chan struct{}, cfg.Workers),
 		inflight: map[string]bool{},
 		doneDay:  map[string]Day{},
-		retryAt:  map[string]time.Time{},
-		attempts: map[string]int{},
+		wakeAt:   map[string]time.Time{},
 	}
 }
 
 // Observe records when articles entered the corpus: now, for those not
 // seen before. Call it after every sync of the index.
 func (s *Service) Observe(articles []search.ArticleInfo) error {
-	m := make(map[string]time.Time, len(articles))
-	for _, a := range articles {
-		m[a.ID] = a.Modified
+	seen := make([]seenArticle, len(articles))
+	for i, a := range articles {
+		seen[i] = seenArticle{ID: a.ID, Hash: a.Hash, Modified: a.Modified}
 	}
-	n, err := s.store.observe(m, s.now())
+	n, err := s.store.observe(seen, s.cfg.Source, s.now)
 	if err != nil {
 		return fmt.Errorf("record new articles: %w", err)
 	}
@@ -153,11 +188,12 @@ type Request struct {
 }
 
 // Subscribe creates or replaces the digest of a channel and returns it
-// with its next run. Bad input gives an *InputError. Replacing keeps the
-// channel's place: articles already sent are not sent again.
-func (s *Service) Subscribe(req Request) (Subscription, time.Time, error) {
+// with its next run, and whether it replaced one. Bad input gives an
+// *InputError. Replacing keeps the channel's place: articles already
+// sent are not sent again, and a day already done is not done twice.
+func (s *Service) Subscribe(req Request) (Subscription, time.Time, bool, error) {
 	if req.GuildID == "" || req.ChannelID == "" {
-		return Subscription{}, time.Time{}, &InputError{"channel", "Digests are for server channels: run this in a server."}
+		return Subscription{}, time.Time{}, false, &InputError{"channel", "Digests are for server channels: run this in a server."}
 	}
 	timeText := strings.TrimSpace(req.Time)
 	if timeText == "" {
@@ -165,7 +201,7 @@ func (s *Service) Subscribe(req Request) (Subscription, time.Time, error) {
 	}
 	at, err := ParseTimeOfDay(timeText)
 	if err != nil {
-		return Subscription{}, time.Time{}, &InputError{"time", err.Error()}
+		return Subscription{}, time.Time{}, false, &InputError{"time", err.Error()}
 	}
 	zoneText := strings.TrimSpace(req.Zone)
 	if zoneText == "" {
@@ -173,33 +209,39 @@ func (s *Service) Subscribe(req Request) (Subscription, time.Time, error) {
 	}
 	zone, loc, err := ParseZone(zoneText)
 	if err != nil {
-		return Subscription{}, time.Time{}, &InputError{"timezone", err.Error()}
+		return Subscription{}, time.Time{}, false, &InputError{"timezone", err.Error()}
+	}
+	topic := strings.Join(strings.Fields(req.Topic), " ")
+	if topic != "" && len(search.Terms(topic)) == 0 {
+		return Subscription{}, time.Time{}, false, &InputError{"topic", fmt.Sprintf("%q has no word to match articles by; give a subject, such as Iran or elections, or leave the topic out", topic)}
 	}
 	now := s.now()
-	sub := Subscription{
+	first, _ := Next(at, loc, now)
+	sub, replaced, err := s.store.upsert(Subscription{
 		GuildID: req.GuildID, ChannelID: req.ChannelID, ChannelName: req.ChannelName,
-		Time: at, Zone: zone, Topic: strings.TrimSpace(req.Topic), By: req.By,
-		Created: now, Since: now.Add(-24 * time.Hour),
-	}
-	old, existed, err := s.store.subscription(req.GuildID, req.ChannelID)
+		Time: at, Zone: zone, Topic: topic, By: req.By, Created: now,
+	}, first)
 	if err != nil {
-		return Subscription{}, time.Time{}, err
-	}
-	if existed {
-		sub.Since = old.Since
-	}
-	if err := s.store.put(sub); err != nil {
-		return Subscription{}, time.Time{}, fmt.Errorf("save subscription: %w", err)
+		return Subscription{}, time.Time{}, false, fmt.Errorf("save subscription: %w", err)
 	}
 	s.mu.Lock()
-	delete(s.retryAt, sub.key())
-	delete(s.attempts, sub.key())
 	delete(s.doneDay, sub.key())
+	delete(s.wakeAt, sub.key())
 	s.mu.Unlock()
 	s.poke()
-	next, _ := Next(at, loc, now)
-	s.log.Info("digest subscribed", "guild", sub.GuildID, "channel", sub.ChannelID, "time", at.String(), "zone", zone, "topic", sub.Topic, "next", next)
-	return sub, next, nil
+	next := s.nextRun(sub, loc, now)
+	s.log.Info("digest subscribed", "guild", sub.GuildID, "channel", sub.ChannelID, "time", at.String(), "zone", zone, "topic", sub.Topic, "next", next, "replaced", replaced)
+	return sub, next, replaced, nil
+}
+
+// nextRun is when a subscription's next digest is due: the next run
+// whose day is not done already.
+func (s *Service) nextRun(sub Subscription, loc *time.Location, now time.Time) time.Time {
+	next, day := Next(sub.Time, loc, now)
+	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.done() && r.forDay(loc, day) {
+		next, _ = Next(sub.Time, loc, next)
+	}
+	return next
 }
 
 // Unsubscribe removes a channel's digest and reports whether it had one.
@@ -219,13 +261,13 @@ type Status struct {
 	Subscription
 	// Next is when the next digest is due (zero when paused).
 	Next time.Time
-	// LastDay and LastState describe the latest digest ("" when none
-	// yet): sent, empty, skipped, failed or sending.
-	LastDay   Day
-	LastState string
+	// Last describes the latest digest in words ("" when none yet):
+	// "posted 2025-06-01", "nothing new on 2025-06-01", "retrying", ...
+	Last string
 }
 
-// List returns the subscriptions of a guild with their next runs.
+// List returns the subscriptions of a guild ("" for all) with their next
+// runs.
 func (s *Service) List(guildID string) ([]Status, error) {
 	subs, err := s.store.subscriptions(guildID)
 	if err != nil {
@@ -236,14 +278,34 @@ func (s *Service) List(guildID string) ([]Status, error) {
 	for _, sub := range subs {
 		st := Status{Subscription: sub}
 		if loc, err := sub.Location(); err == nil && sub.Paused == "" {
-			st.Next, _ = Next(sub.Time, loc, now)
+			st.Next = s.nextRun(sub, loc, now)
 		}
 		if r, ok, err := s.store.lastRun(sub); err == nil && ok {
-			st.LastDay, st.LastState = r.Day, r.State
+			st.Last = describe(r)
 		}
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// describe says what became of a run.
+func describe(r run) string {
+	switch r.State {
+	case runSent:
+		return "posted on " + string(r.Day)
+	case runEmpty:
+		return "nothing new on " + string(r.Day)
+	case runSkipped:
+		return "skipped on " + string(r.Day) + ": " + r.Note
+	case runFailed:
+		return "not posted on " + string(r.Day) + ": " + r.Note
+	case runSending:
+		if r.Attempts > 0 {
+			return fmt.Sprintf("posting the digest of %s: %d failed %s, retrying", r.Day, r.Attempts, plural(r.Attempts, "attempt", "attempts"))
+		}
+		return "posting the digest of " + string(r.Day)
+	}
+	return r.State
 }
 
 // Compose builds the digest of the articles that entered the corpus in
@@ -256,26 +318,39 @@ func (s *Service) Compose(ctx context.Context, since, through time.Time, topic s
 	return compose(ctx, s.cfg.Corpus, seen, since, through, topic)
 }
 
-// Preview returns exactly what the channel's digest would post now (for
-// a channel without one, a digest of the last 24 h in UTC), and the
-// digest it shows. Nothing new gives a line that says so, even when the
-// digest itself would post nothing.
-func (s *Service) Preview(ctx context.Context, guildID, channelID string) ([]Message, *Digest, error) {
+// Preview is what a channel's digest would post now.
+type Preview struct {
+	// Messages are the messages, in order; a digest with nothing new
+	// gives the line that says so.
+	Messages []Message
+	Digest   *Digest
+	// Subscribed reports whether the channel has a digest; without one,
+	// the preview covers the last 24 hours in UTC.
+	Subscribed bool
+	// Paused says why the channel's digest is paused, if it is.
+	Paused string
+}
+
+// Preview composes what the channel's digest would post now.
+func (s *Service) Preview(ctx context.Context, guildID, channelID string) (*Preview, error) {
 	now := s.now()
 	since, topic, loc := now.Add(-24*time.Hour), "", time.UTC
-	if sub, ok, err := s.store.subscription(guildID, channelID); err != nil {
-		return nil, nil, err
-	} else if ok {
-		since, topic = sub.Since, sub.Topic
+	sub, ok, err := s.store.subscription(guildID, channelID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Preview{Subscribed: ok}
+	if ok {
+		since, topic, p.Paused = sub.Since, sub.Topic, sub.Paused
 		if l, err := sub.Location(); err == nil {
 			loc = l
 		}
 	}
-	d, err := s.Compose(ctx, since, now, topic)
-	if err != nil {
-		return nil, nil, err
+	if p.Digest, err = s.Compose(ctx, since, now, topic); err != nil {
+		return nil, err
 	}
-	return render(d, loc, true), d, nil
+	p.Messages = render(p.Digest, loc, true)
+	return p, nil
 }
 
 // Render returns the messages that post d, in loc's times; nil when d is
@@ -345,11 +420,10 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 		key := sub.key()
 		s.mu.Lock()
 		busy := s.inflight[key] || s.doneDay[key] == day
-		retry, waiting := s.retryAt[key]
-		if waiting && now.Before(retry) {
+		if w, ok := s.wakeAt[key]; ok && now.Before(w) {
 			busy = true
-			if retry.Before(next) {
-				next = retry
+			if w.Before(next) {
+				next = w
 			}
 		}
 		if !busy {
@@ -392,29 +466,38 @@ func nonce(sub Subscription, day Day, part int) string {
 // once: the run is recorded as being sent before the first post, each
 // accepted part is recorded after Discord accepts it, and the run is
 // marked sent when all are out. A crash anywhere resumes from the record
-// with the same nonces.
+// with the same nonces; an attempt whose outcome is unknown is retried
+// while Discord still remembers its nonce, and after that only once the
+// channel shows the message is not there.
 func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Location, due time.Time, day Day) {
 	now := s.now()
 	key := sub.key()
 	log := s.log.With("guild", sub.GuildID, "channel", sub.ChannelID, "day", string(day))
-	// Most ticks find the day done: look before taking a write lock.
-	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.done() {
-		s.markDone(key, day)
-		return
-	}
-	wrote := false
-	sub, r, err := s.store.updateRun(sub, day, func(cur *Subscription, r *run, found bool) (bool, error) {
-		if found {
-			return false, nil
+	// Most ticks find the day done, or a retry not yet due: look before
+	// taking a write lock.
+	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.forDay(loc, day) {
+		if r.done() {
+			s.markDone(key, day)
+			return
 		}
-		wrote = true
+		if r.NextAttempt.After(now) {
+			s.wakeUp(key, r.NextAttempt)
+			return
+		}
+	}
+	created := false
+	sub, r, err := s.store.beginRun(sub, day, now, func(cur *Subscription, r *run, found bool, through time.Time) bool {
+		if found && r.forDay(loc, day) {
+			return false
+		}
+		created = true
 		if late := now.Sub(due); late > s.cfg.CatchUp {
 			*r = run{Day: day, Due: due, State: runSkipped, Since: cur.Since, Updated: now,
-				Note: fmt.Sprintf("found %s late, more than digest.catch_up (%s)", late.Round(time.Minute), s.cfg.CatchUp)}
-			return true, nil
+				Note: fmt.Sprintf("the bot was down at %s and came back %s late, beyond digest.catch_up (%s)", due.In(loc).Format("15:04 MST"), roundLate(late), s.cfg.CatchUp)}
+			return true
 		}
-		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: now, Updated: now}
-		return true, nil
+		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: through, Updated: now}
+		return true
 	})
 	switch {
 	case errors.Is(err, errGone):
@@ -422,16 +505,19 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	case err != nil:
 		log.Error("record digest", "err", err)
 		return
-	case r.State == runSkipped && wrote:
+	case r.State == runSkipped && created:
 		s.markDone(key, day)
 		log.Warn("missed digest skipped: too late to post; its articles go into the next digest", "due", due, "note", r.Note)
 		return
 	case r.done():
 		s.markDone(key, day)
 		return
+	case r.NextAttempt.After(now):
+		s.wakeUp(key, r.NextAttempt)
+		return
 	}
 	if late := now.Sub(due); late > s.cfg.CatchUp {
-		s.finish(sub, day, runFailed, fmt.Sprintf("not finished within digest.catch_up (%s)", s.cfg.CatchUp), false)
+		s.finish(sub, day, runFailed, fmt.Sprintf("it could not be posted within digest.catch_up (%s)", s.cfg.CatchUp), false)
 		log.Error("digest given up: it could not be posted within the catch-up window; its articles go into the next digest", "due", due, "parts_posted", len(r.Posted))
 		return
 	}
@@ -441,7 +527,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	d, err := s.Compose(ctx, r.Since, r.Through, sub.Topic)
 	if err != nil {
 		log.Error("compose digest", "err", err)
-		s.retryLater(key, now)
+		s.attemptFailed(sub, day, now, time.Minute, false)
 		return
 	}
 	msgs := render(d, loc, s.cfg.PostEmpty)
@@ -451,57 +537,145 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		return
 	}
 	for i := len(r.Posted); i < len(msgs); i++ {
+		if !r.Uncertain.IsZero() && now.Sub(r.Uncertain) > nonceMemory {
+			// Discord may have forgotten the nonce: look before posting.
+			id, found, err := s.find(ctx, sub.ChannelID, msgs[i])
+			if err != nil {
+				note := "Discord did not confirm it, and the bot could not check the channel (" + err.Error() + "); not posted again, to avoid posting it twice"
+				s.finish(sub, day, runFailed, note, false)
+				log.Error("digest given up: unknown whether it was posted; its articles go into the next digest", "part", i+1, "err", err)
+				return
+			}
+			if found {
+				if r, err = s.partPosted(sub, day, id); err != nil {
+					log.Error("record posted digest part", "err", err)
+					return
+				}
+				continue
+			}
+		}
 		pctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		id, err := s.cfg.Poster.Post(pctx, sub.ChannelID, msgs[i], nonce(sub, day, i))
 		cancel()
-		if errors.Is(err, ErrNoAccess) {
-			reason := "Dossier cannot post in this channel (" + err.Error() + "); run /digest subscribe again once it can"
-			s.pause(sub, reason)
-			s.finish(sub, day, runFailed, reason, false)
-			log.Warn("digest paused: the channel is gone or the bot may not post there", "err", err)
+		var np *NotPostedError
+		switch {
+		case errors.Is(err, ErrChannelGone):
+			if _, err := s.store.remove(sub.GuildID, sub.ChannelID); err != nil {
+				log.Error("remove digest of a deleted channel", "err", err)
+			}
+			log.Warn("digest removed: its channel was deleted")
 			return
-		}
-		if err != nil {
-			n := s.retryLater(key, now)
+		case errors.Is(err, ErrNoAccess):
+			reason := "Dossier may not post in this channel; give it View Channel, Send Messages and Embed Links there, then run /digest subscribe again"
+			if err := s.store.pause(sub, reason, s.now()); err != nil {
+				log.Error("pause digest", "err", err)
+			}
+			s.finish(sub, day, runFailed, "the bot may not post in the channel", false)
+			log.Warn("digest paused: the bot may not post in the channel", "err", err)
+			return
+		case errors.As(err, &np):
+			n := s.attemptFailed(sub, day, now, np.RetryAfter, false)
 			log.Warn("digest not posted; will retry", "part", i+1, "of", len(msgs), "attempt", n, "err", err)
 			return
+		case err != nil:
+			n := s.attemptFailed(sub, day, now, 0, true)
+			log.Warn("digest post unconfirmed; will retry with the same nonce", "part", i+1, "of", len(msgs), "attempt", n, "err", err)
+			return
 		}
-		if _, _, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) (bool, error) {
-			r.Posted = append(r.Posted, id)
-			r.Updated = s.now()
-			return found, nil
-		}); err != nil {
+		if r, err = s.partPosted(sub, day, id); err != nil {
 			log.Error("record posted digest part", "err", err)
 			return
 		}
 	}
 	s.finish(sub, day, runSent, "", true)
-	s.mu.Lock()
-	delete(s.retryAt, key)
-	delete(s.attempts, key)
-	s.mu.Unlock()
 	log.Info("digest posted", "articles", len(d.Items), "messages", len(msgs))
+}
+
+// find asks the Poster whether a message is already in the channel.
+func (s *Service) find(ctx context.Context, channelID string, m Message) (string, bool, error) {
+	f, ok := s.cfg.Poster.(Finder)
+	if !ok {
+		return "", false, errors.New("it cannot read channels")
+	}
+	fctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	return f.Find(fctx, channelID, m)
+}
+
+// partPosted records that Discord accepted the next part of a run.
+func (s *Service) partPosted(sub Subscription, day Day, id string) (run, error) {
+	_, r, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		r.Posted = append(r.Posted, id)
+		r.Attempts, r.NextAttempt, r.Uncertain = 0, time.Time{}, time.Time{}
+		r.Updated = s.now()
+		return found
+	})
+	return r, err
+}
+
+// attemptFailed records a failed attempt at a run's current part and
+// when to try again: after wait when Discord said how long, else backing
+// off —
+// quickly while an unknown outcome can still be settled by the nonce
+// (15 s, 30 s, 1 min, 2 min), else 1, 2, 4 ... up to 30 min. It returns
+// the number of failed attempts.
+func (s *Service) attemptFailed(sub Subscription, day Day, now time.Time, wait time.Duration, uncertain bool) int {
+	n := 0
+	_, r, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		if !found {
+			return false
+		}
+		r.Attempts++
+		n = r.Attempts
+		backoff := min(time.Minute<<min(r.Attempts-1, 5), 30*time.Minute)
+		if uncertain {
+			if r.Uncertain.IsZero() {
+				r.Uncertain = now
+			}
+			backoff = 15 * time.Second << min(r.Attempts-1, 4)
+		}
+		if wait > 0 && !uncertain {
+			backoff = wait // Discord said when
+		}
+		r.NextAttempt = now.Add(backoff)
+		r.Updated = now
+		return true
+	})
+	if err != nil {
+		s.log.Error("record failed digest attempt", "channel", sub.ChannelID, "day", string(day), "err", err)
+		return n
+	}
+	s.wakeUp(sub.key(), r.NextAttempt)
+	return n
 }
 
 // markDone remembers that a subscription is done with day.
 func (s *Service) markDone(key string, day Day) {
 	s.mu.Lock()
 	s.doneDay[key] = day
+	delete(s.wakeAt, key)
+	s.mu.Unlock()
+}
+
+// wakeUp remembers when a subscription's retry is due.
+func (s *Service) wakeUp(key string, at time.Time) {
+	s.mu.Lock()
+	s.wakeAt[key] = at
 	s.mu.Unlock()
 }
 
 // finish marks a run done; advance moves the subscription's window on to
 // the end of the run's.
 func (s *Service) finish(sub Subscription, day Day, state, note string, advance bool) {
-	_, _, err := s.store.updateRun(sub, day, func(cur *Subscription, r *run, found bool) (bool, error) {
+	_, _, err := s.store.updateRun(sub, day, func(cur *Subscription, r *run, found bool) bool {
 		if !found {
-			return false, nil
+			return false
 		}
 		r.State, r.Note, r.Updated = state, note, s.now()
 		if advance && r.Through.After(cur.Since) {
 			cur.Since = r.Through
 		}
-		return true, nil
+		return true
 	})
 	if err != nil && !errors.Is(err, errGone) {
 		s.log.Error("record digest", "channel", sub.ChannelID, "day", string(day), "err", err)
@@ -510,26 +684,15 @@ func (s *Service) finish(sub Subscription, day Day, state, note string, advance 
 	s.markDone(sub.key(), day)
 }
 
-// pause stops a subscription's digests, saying why.
-func (s *Service) pause(sub Subscription, reason string) {
-	cur, ok, err := s.store.subscription(sub.GuildID, sub.ChannelID)
-	if err != nil || !ok {
-		return
+// roundLate shows a delay in hours and minutes.
+func roundLate(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
 	}
-	cur.Paused, cur.PausedAt = reason, s.now()
-	if err := s.store.put(cur); err != nil {
-		s.log.Error("pause digest", "channel", sub.ChannelID, "err", err)
-	}
-}
-
-// retryLater backs off after a failed attempt: 1, 2, 4 ... up to 30
-// minutes. It returns the number of attempts so far.
-func (s *Service) retryLater(key string, now time.Time) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.attempts[key]++
-	n := s.attempts[key]
-	wait := min(time.Minute<<min(n-1, 5), 30*time.Minute)
-	s.retryAt[key] = now.Add(wait)
-	return n
+	return fmt.Sprintf("%d h %d min", h, m)
 }

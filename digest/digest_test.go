@@ -52,7 +52,7 @@ type fakeDiscord struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	posts  map[string][]post
-	nonces map[string]string
+	nonces map[string]nonceSeen
 	calls  int
 	// before runs before a post is made; an error stops it.
 	before func(channel string) error
@@ -62,7 +62,31 @@ type fakeDiscord struct {
 }
 
 func newFakeDiscord(now func() time.Time) *fakeDiscord {
-	return &fakeDiscord{now: now, posts: map[string][]post{}, nonces: map[string]string{}}
+	return &fakeDiscord{now: now, posts: map[string][]post{}, nonces: map[string]nonceSeen{}}
+}
+
+type nonceSeen struct {
+	id string
+	at time.Time
+}
+
+// finder is a fakeDiscord that can also look for a message in a channel,
+// as a bot with Read Message History can.
+type finder struct {
+	*fakeDiscord
+	err error
+}
+
+func (f finder) Find(ctx context.Context, channel string, m Message) (string, bool, error) {
+	if f.err != nil {
+		return "", false, f.err
+	}
+	for _, p := range f.channel(channel) {
+		if p.message.Content == m.Content && len(p.message.Embeds) == len(m.Embeds) {
+			return p.id, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 func (f *fakeDiscord) Post(ctx context.Context, channel string, m Message, nonce string) (string, error) {
@@ -76,10 +100,12 @@ func (f *fakeDiscord) Post(ctx context.Context, channel string, m Message, nonce
 		}
 	}
 	f.mu.Lock()
-	id, dup := f.nonces[channel+"/"+nonce]
-	if !dup {
+	seen, dup := f.nonces[channel+"/"+nonce]
+	id := seen.id
+	if !dup || f.now().Sub(seen.at) > 5*time.Minute {
+		// Discord remembers a nonce for a few minutes only.
 		id = fmt.Sprintf("m%d", f.calls)
-		f.nonces[channel+"/"+nonce] = id
+		f.nonces[channel+"/"+nonce] = nonceSeen{id: id, at: f.now()}
 		f.posts[channel] = append(f.posts[channel], post{id: id, at: f.now(), message: m})
 	}
 	f.mu.Unlock()
@@ -196,7 +222,7 @@ func (h *harness) observe(ids ...string) {
 
 func (h *harness) subscribe(channel, at, zone, topic string) Subscription {
 	h.t.Helper()
-	sub, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: channel, ChannelName: channel, Time: at, Zone: zone, Topic: topic})
+	sub, _, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: channel, ChannelName: channel, Time: at, Zone: zone, Topic: topic})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -565,13 +591,13 @@ func TestSubscribeRejectsBadInput(t *testing.T) {
 		{Request{GuildID: "g", ChannelID: "c", Time: "09:00", Zone: "Mars/Base"}, "timezone"},
 		{Request{ChannelID: "c", Time: "09:00", Zone: "UTC"}, "channel"},
 	} {
-		_, _, err := h.svc.Subscribe(c.req)
+		_, _, _, err := h.svc.Subscribe(c.req)
 		var ie *InputError
 		if !errors.As(err, &ie) || ie.Field != c.field || ie.UserMessage() == "" {
 			t.Errorf("Subscribe(%+v) = %v; want an InputError for %s", c.req, err, c.field)
 		}
 	}
-	sub, next, err := h.svc.Subscribe(Request{GuildID: "g", ChannelID: "c"})
+	sub, next, _, err := h.svc.Subscribe(Request{GuildID: "g", ChannelID: "c"})
 	if err != nil || sub.Time.String() != "09:00" || sub.Zone != "UTC" || !next.Equal(utc("2025-06-01 09:00")) {
 		t.Errorf("Subscribe with defaults = %+v, next %v, %v; want 09:00 UTC today", sub, next, err)
 	}
@@ -614,4 +640,250 @@ func TestFirstSeenSurvivesRestartAndReindex(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
+}
+
+// TestUnknownOutcomeBeyondTheNonceMemory loses the reply to the first
+// post and fails the retries until Discord has forgotten the nonce: the
+// bot then looks in the channel before posting again, and without a way
+// to look it gives the digest up rather than post it twice.
+func TestUnknownOutcomeBeyondTheNonceMemory(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		canFind   bool
+		findErr   error
+		wantPosts int
+		wantState string
+	}{
+		{"finds the lost post", true, nil, 1, runSent},
+		{"cannot look", false, nil, 1, runFailed},
+		{"looking fails", true, errors.New("403 Missing Access"), 1, runFailed},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+			if c.canFind {
+				h.cfg.Poster = finder{h.discord, c.findErr}
+				h.restart()
+			}
+			h.subscribe("c1", "09:00", "UTC", "")
+			h.observe("bridge")
+			calls := 0
+			h.discord.after = func(string) error {
+				calls++
+				if calls == 1 {
+					return errors.New("connection reset after sending")
+				}
+				return nil
+			}
+			h.discord.before = func(string) error {
+				if calls >= 1 {
+					calls++
+					return errors.New("503 Service Unavailable")
+				}
+				return nil
+			}
+			for now := utc("2025-06-01 09:00"); now.Before(utc("2025-06-01 09:20")); now = now.Add(10 * time.Second) {
+				if now.After(utc("2025-06-01 09:06")) {
+					h.discord.before = nil // Discord is back
+				}
+				h.tick(now)
+			}
+			if n := len(h.discord.channel("c1")); n != c.wantPosts {
+				t.Errorf("%d posts; want %d", n, c.wantPosts)
+			}
+			sub, _, _ := h.store.subscription("g1", "c1")
+			if r, _, _ := h.store.run(sub, "2025-06-01"); r.State != c.wantState {
+				t.Errorf("run %s (%s); want %s", r.State, r.Note, c.wantState)
+			}
+		})
+	}
+}
+
+// TestArticlesNoticedDuringADigestAreNotLost observes an article while a
+// digest is being composed, and another after the clock stepped back:
+// both are in the next digest.
+func TestArticlesNoticedDuringADigestAreNotLost(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.observe("bridge")
+	h.subscribe("c1", "09:00", "UTC", "")
+	// A corpus that notices "library" just as the digest reads it, with
+	// a clock that reads a moment earlier than the digest's.
+	var once sync.Once
+	h.cfg.Corpus = hookCorpus{Corpus: h.ix, hook: func() {
+		once.Do(func() {
+			h.clock.Set(utc("2025-06-01 08:59"))
+			h.observe("library")
+		})
+	}}
+	h.restart()
+	h.tick(utc("2025-06-01 09:00"))
+	h.clock.Set(utc("2025-06-01 08:30")) // the clock steps back
+	h.observe("harbour")
+	h.tick(utc("2025-06-02 09:00"))
+	var all string
+	for _, p := range h.discord.channel("c1") {
+		all += titles(p.message)
+	}
+	for _, title := range []string{"Bridge Repairs", "Library Hours", "Harbour Dredging"} {
+		if strings.Count(all, title) != 1 {
+			t.Errorf("%q appears %d times in the digests; want once:\n%s", title, strings.Count(all, title), all)
+		}
+	}
+}
+
+// hookCorpus runs hook whenever the articles are listed.
+type hookCorpus struct {
+	Corpus
+	hook func()
+}
+
+func (c hookCorpus) Articles() []search.ArticleInfo {
+	out := c.Corpus.Articles()
+	c.hook()
+	return out
+}
+
+func TestResubscribing(t *testing.T) {
+	t.Run("after unsubscribing, nothing is sent twice", func(t *testing.T) {
+		h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.tick(utc("2025-06-01 09:00"))
+		h.clock.Set(utc("2025-06-01 10:00"))
+		if _, err := h.svc.Unsubscribe("g1", "c1"); err != nil {
+			t.Fatal(err)
+		}
+		h.subscribe("c1", "18:00", "UTC", "")
+		h.tick(utc("2025-06-01 18:00"))
+		if n := len(h.discord.channel("c1")); n != 1 {
+			t.Errorf("%d posts; the bridge article was sent again", n)
+		}
+	})
+	t.Run("a first digest covers one day", func(t *testing.T) {
+		h := newHarness(t, threeArticles(), utc("2025-05-31 08:00"), nil)
+		h.observe("bridge") // 25 h before the first digest
+		h.clock.Set(utc("2025-06-01 10:00"))
+		h.observe("library") // 23 h before
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.tick(utc("2025-06-02 09:00"))
+		posts := h.discord.channel("c1")
+		if len(posts) != 1 || !strings.Contains(titles(posts[0].message), "Library") || strings.Contains(titles(posts[0].message), "Bridge") {
+			t.Errorf("first digest %+v; want the last 24 hours only", posts)
+		}
+	})
+	t.Run("a later time the same day waits for tomorrow, and says so", func(t *testing.T) {
+		h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.tick(utc("2025-06-01 09:00"))
+		h.clock.Set(utc("2025-06-01 10:00"))
+		_, next, replaced, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: "18:00", Zone: "UTC"})
+		if err != nil || !replaced || !next.Equal(utc("2025-06-02 18:00")) {
+			t.Errorf("replacing: next %v, replaced %v, %v; want tomorrow 18:00", next, replaced, err)
+		}
+		h.observe("library")
+		h.tick(utc("2025-06-01 18:00"))
+		if n := len(h.discord.channel("c1")); n != 1 {
+			t.Errorf("%d posts on the first day; want 1", n)
+		}
+		h.tick(utc("2025-06-02 18:00"))
+		if n := len(h.discord.channel("c1")); n != 2 {
+			t.Errorf("%d posts after the second day; want 2", n)
+		}
+	})
+	t.Run("a new zone gets its own local day", func(t *testing.T) {
+		h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.tick(utc("2025-06-01 09:00")) // 31 May 23:00 in Honolulu
+		h.clock.Set(utc("2025-06-01 10:00"))
+		h.subscribe("c1", "08:00", "Pacific/Honolulu", "")
+		h.observe("library")
+		h.tick(utc("2025-06-01 18:00")) // 1 June 08:00 in Honolulu
+		posts := h.discord.channel("c1")
+		if len(posts) != 2 || !strings.Contains(titles(posts[1].message), "Library") {
+			t.Errorf("%d posts; want Honolulu's 1 June digest with the library article", len(posts))
+		}
+	})
+	t.Run("resubscribing while a post is retried keeps today's digest", func(t *testing.T) {
+		h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.discord.before = func(string) error { return &NotPostedError{Err: errors.New("400 Bad Request")} }
+		h.tick(utc("2025-06-01 09:00"))
+		h.discord.before = nil
+		h.clock.Set(utc("2025-06-01 09:00").Add(30 * time.Second))
+		h.subscribe("c1", "09:00", "UTC", "")
+		for now := utc("2025-06-01 09:01"); now.Before(utc("2025-06-01 09:10")); now = now.Add(time.Minute) {
+			h.tick(now)
+		}
+		if n := len(h.discord.channel("c1")); n != 1 {
+			t.Errorf("%d posts; want today's digest", n)
+		}
+	})
+}
+
+func TestTopicWithoutWordsIsRefused(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	_, _, _, err := h.svc.Subscribe(Request{GuildID: "g", ChannelID: "c", Topic: "the of"})
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Field != "topic" {
+		t.Errorf("Subscribe with topic %q = %v; want an InputError for the topic", "the of", err)
+	}
+}
+
+func TestDeletedChannelRemovesTheSubscription(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	h.discord.before = func(string) error { return fmt.Errorf("404 Unknown Channel: %w", ErrChannelGone) }
+	h.tick(utc("2025-06-01 09:00"))
+	h.tick(utc("2025-06-02 09:00"))
+	if list, _ := h.svc.List("g1"); len(list) != 0 {
+		t.Errorf("subscriptions %+v; want the deleted channel's removed", list)
+	}
+	if h.discord.calls != 1 || !strings.Contains(h.log(), "digest removed") {
+		t.Errorf("%d attempts, log:\n%s\nwant one attempt and the removal logged", h.discord.calls, h.log())
+	}
+}
+
+// TestMovedOrRenamedFilesAreNotNew checks that an article keeps its
+// first-seen time when its file moves, and that switching to another
+// corpus dates its articles by their files.
+func TestMovedOrRenamedFilesAreNotNew(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.observe("bridge", "library", "harbour")
+	h.subscribe("c1", "09:00", "UTC", "")
+	fsys := threeArticles()
+	fsys["2024/bridge.txt"] = fsys["bridge.txt"]
+	delete(fsys, "bridge.txt")
+	h.clock.Set(utc("2025-06-02 08:00"))
+	if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.Observe(h.ix.Articles()); err != nil {
+		t.Fatal(err)
+	}
+	seen, _ := h.store.firstSeen()
+	if !seen["2024/bridge"].Equal(utc("2025-06-01 07:00")) {
+		t.Errorf("the moved file is first seen at %v; want its first time", seen["2024/bridge"])
+	}
+
+	// Another corpus: its articles are dated by their files.
+	h.cfg.Source = "/srv/newsroom"
+	h.restart()
+	old := oldArticles()
+	other := fstest.MapFS{"archive/tram.txt": &fstest.MapFile{Data: []byte(articleText("Tram Line Extended", "tram line")), ModTime: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	for k, v := range old {
+		other[k] = v
+	}
+	if _, err := h.ix.Sync(context.Background(), other); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.Observe(h.ix.Articles()); err != nil {
+		t.Fatal(err)
+	}
+	seen, _ = h.store.firstSeen()
+	if !seen["archive/tram"].Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("an article of the new corpus is first seen at %v; want its file's time", seen["archive/tram"])
+	}
 }

@@ -162,11 +162,7 @@ func listEmbeds(items []Item, more bool) []Embed {
 		b.Reset()
 	}
 	for _, it := range items {
-		line := "• " + headlineLink(it.Article)
-		if src := source(it.Article); src != "" {
-			line += " · " + discordtext.Escape(src)
-		}
-		line = discordtext.Clip(line, listLineBudget)
+		line := "• " + listLine(it.Article)
 		if discordtext.Runes(b.String())+discordtext.Runes(line)+1 > listBudget {
 			flush()
 		}
@@ -176,17 +172,24 @@ func listEmbeds(items []Item, more bool) []Embed {
 	return out
 }
 
-// headlineLink is the escaped headline, as a Markdown link when the
-// article has a URL.
-func headlineLink(a search.ArticleInfo) string {
-	title := discordtext.Clip(discordtext.Escape(a.Title), 200)
-	u := discordtext.SafeURL(a.URL)
-	if u == "" {
-		return "**" + title + "**"
+// listLine is an article in the list: its headline (a link when it has
+// a URL and the line has room for one) and its source, each clipped on
+// its own so that no cut falls inside the link's Markdown.
+func listLine(a search.ArticleInfo) string {
+	title := discordtext.Clip(discordtext.Escape(a.Title), 160)
+	src := discordtext.Clip(discordtext.Escape(source(a)), 100)
+	head := "**" + title + "**"
+	if u := discordtext.SafeURL(a.URL); u != "" {
+		// Parentheses would end the link early.
+		u = strings.NewReplacer("(", "%28", ")", "%29").Replace(u)
+		if link := "[" + title + "](" + u + ")"; discordtext.Runes(link)+discordtext.Runes(src) < listLineBudget {
+			head = link
+		}
 	}
-	// Parentheses would end the link early.
-	u = strings.NewReplacer("(", "%28", ")", "%29").Replace(u)
-	return "[" + title + "](" + u + ")"
+	if src == "" {
+		return head
+	}
+	return head + " · " + src
 }
 
 // when shows an instant in the subscription's zone: "Mon 2 Jun, 09:00".

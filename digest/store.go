@@ -20,6 +20,21 @@ var (
 	bucketSubs      = []byte("digest.subscriptions")
 	bucketFirstSeen = []byte("digest.first_seen")
 	bucketRuns      = []byte("digest.runs")
+	// bucketEnded remembers, per channel, where the window of a removed
+	// subscription ended, so that subscribing again does not repeat it.
+	bucketEnded = []byte("digest.ended")
+	bucketMeta  = []byte("digest.meta")
+)
+
+// Keys of bucketMeta.
+var (
+	// metaHighWater is the latest end of any digest's window. First-seen
+	// times are kept above it, so an article noticed while a digest is
+	// being composed, or after the clock stepped back, falls in the next
+	// window instead of none.
+	metaHighWater = []byte("high_water")
+	// metaSource names the corpus the first-seen times are about.
+	metaSource = []byte("source")
 )
 
 // Subscription is a channel's daily digest.
@@ -36,16 +51,18 @@ type Subscription struct {
 	By      string    `json:"by,omitempty"`
 	Created time.Time `json:"created"`
 	// Since is where the next digest's window starts: the end of the last
-	// digest's window, or a day before Created.
+	// digest's window, or a day before the first digest.
 	Since time.Time `json:"since"`
-	// Paused says why posting stopped (the channel is gone, or the bot
-	// may not post there); "" while active.
+	// Paused says why posting stopped (the bot may not post in the
+	// channel); "" while active.
 	Paused   string    `json:"paused,omitempty"`
 	PausedAt time.Time `json:"paused_at,omitzero"`
 }
 
 // key is the subscription's key in the store: one per channel.
-func (s Subscription) key() string { return s.GuildID + "/" + s.ChannelID }
+func (s Subscription) key() string { return subKey(s.GuildID, s.ChannelID) }
+
+func subKey(guildID, channelID string) string { return guildID + "/" + channelID }
 
 // Location returns the subscription's time zone.
 func (s Subscription) Location() (*time.Location, error) { return LoadZone(s.Zone) }
@@ -67,13 +84,26 @@ type run struct {
 	Since   time.Time `json:"since"`
 	Through time.Time `json:"through"`
 	// Posted are the IDs of the parts Discord accepted, in order.
-	Posted   []string  `json:"posted,omitempty"`
-	Attempts int       `json:"attempts,omitempty"`
-	Updated  time.Time `json:"updated"`
-	Note     string    `json:"note,omitempty"`
+	Posted []string `json:"posted,omitempty"`
+	// Attempts counts failed attempts at the current part; NextAttempt
+	// is when to try again.
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	// Uncertain is when an attempt at the current part ended without
+	// knowing whether Discord created the message (zero when none did).
+	Uncertain time.Time `json:"uncertain,omitzero"`
+	Updated   time.Time `json:"updated"`
+	Note      string    `json:"note,omitempty"`
 }
 
 func (r *run) done() bool { return r.State != runSending }
+
+// forDay reports whether the run is the one for day in loc: a run
+// recorded under the same date in another zone (the subscription moved)
+// is not.
+func (r *run) forDay(loc *time.Location, day Day) bool {
+	return Day(r.Due.In(loc).Format(time.DateOnly)) == day
+}
 
 func runKey(sub Subscription, day Day) []byte { return []byte(sub.key() + "/" + string(day)) }
 
@@ -84,7 +114,7 @@ type Store struct{ db *bolt.DB }
 // NewStore returns a Store in db, creating its buckets.
 func NewStore(db *bolt.DB) (*Store, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSubs, bucketFirstSeen, bucketRuns} {
+		for _, b := range [][]byte{bucketSubs, bucketFirstSeen, bucketRuns, bucketEnded, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -116,11 +146,48 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
-// put saves a subscription, replacing the channel's earlier one.
-func (s *Store) put(sub Subscription) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketSubs), []byte(sub.key()), sub)
+func getTime(b *bolt.Bucket, key []byte) time.Time {
+	var t time.Time
+	if v := b.Get(key); v != nil {
+		t.UnmarshalBinary(v)
+	}
+	return t
+}
+
+func putTime(b *bolt.Bucket, key []byte, t time.Time) error {
+	v, err := t.UTC().MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return b.Put(key, v)
+}
+
+// upsert saves a channel's subscription in one transaction. A channel
+// that has one keeps its place (Created, Since: nothing is sent twice)
+// and is resumed if paused; a new one starts its window a day before
+// firstRun, or where the channel's last subscription ended if later.
+func (s *Store) upsert(sub Subscription, firstRun time.Time) (Subscription, bool, error) {
+	var existed bool
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		subs := tx.Bucket(bucketSubs)
+		var cur Subscription
+		ok, err := getJSON(subs, []byte(sub.key()), &cur)
+		if err != nil {
+			return err
+		}
+		if existed = ok; ok {
+			cur.ChannelName, cur.Time, cur.Zone, cur.Topic, cur.By = sub.ChannelName, sub.Time, sub.Zone, sub.Topic, sub.By
+			cur.Paused, cur.PausedAt = "", time.Time{}
+			sub = cur
+		} else {
+			sub.Since = firstRun.Add(-24 * time.Hour)
+			if ended := getTime(tx.Bucket(bucketEnded), []byte(sub.key())); ended.After(sub.Since) {
+				sub.Since = ended
+			}
+		}
+		return putJSON(subs, []byte(sub.key()), sub)
 	})
+	return sub, existed, err
 }
 
 // subscription returns a channel's subscription.
@@ -129,20 +196,28 @@ func (s *Store) subscription(guildID, channelID string) (Subscription, bool, err
 	var ok bool
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		ok, err = getJSON(tx.Bucket(bucketSubs), []byte(guildID+"/"+channelID), &sub)
+		ok, err = getJSON(tx.Bucket(bucketSubs), []byte(subKey(guildID, channelID)), &sub)
 		return err
 	})
 	return sub, ok, err
 }
 
-// remove deletes a channel's subscription and its runs, and reports
-// whether there was one.
+// remove deletes a channel's subscription and its runs, remembers where
+// its window ended, and reports whether there was one.
 func (s *Store) remove(guildID, channelID string) (bool, error) {
-	key := guildID + "/" + channelID
+	key := subKey(guildID, channelID)
 	var existed bool
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs)
-		existed = b.Get([]byte(key)) != nil
+		var sub Subscription
+		ok, err := getJSON(b, []byte(key), &sub)
+		if err != nil || !ok {
+			return err
+		}
+		existed = true
+		if err := putTime(tx.Bucket(bucketEnded), []byte(key), sub.Since); err != nil {
+			return err
+		}
 		if err := b.Delete([]byte(key)); err != nil {
 			return err
 		}
@@ -161,6 +236,20 @@ func (s *Store) remove(guildID, channelID string) (bool, error) {
 		return nil
 	})
 	return existed, err
+}
+
+// pause marks a subscription paused, in one transaction.
+func (s *Store) pause(sub Subscription, reason string, at time.Time) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSubs)
+		var cur Subscription
+		ok, err := getJSON(b, []byte(sub.key()), &cur)
+		if err != nil || !ok {
+			return err
+		}
+		cur.Paused, cur.PausedAt = reason, at
+		return putJSON(b, []byte(cur.key()), cur)
+	})
 }
 
 // subscriptions lists the subscriptions of a guild ("" for all), by
@@ -193,9 +282,48 @@ func (s *Store) subscriptions(guildID string) ([]Subscription, error) {
 // meanwhile.
 var errGone = errors.New("the subscription was removed")
 
-// updateRun reads a subscription's run for day (zero when there is none)
-// and lets fn change both in one transaction; fn returns whether to save.
-func (s *Store) updateRun(sub Subscription, day Day, fn func(sub *Subscription, r *run, found bool) (bool, error)) (Subscription, run, error) {
+// beginRun reads a subscription and its run for day and lets decide
+// record a new run, in one transaction. decide gets the end of the new
+// run's window (the later of now and every window end so far) and
+// returns whether to save; saving a run in the sending state raises the
+// high-water mark first-seen times are kept above.
+func (s *Store) beginRun(sub Subscription, day Day, now time.Time, decide func(cur *Subscription, r *run, found bool, through time.Time) bool) (Subscription, run, error) {
+	var cur Subscription
+	var r run
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		subs, runs, meta := tx.Bucket(bucketSubs), tx.Bucket(bucketRuns), tx.Bucket(bucketMeta)
+		ok, err := getJSON(subs, []byte(sub.key()), &cur)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errGone
+		}
+		found, err := getJSON(runs, runKey(sub, day), &r)
+		if err != nil {
+			return err
+		}
+		through := now
+		if hw := getTime(meta, metaHighWater); hw.After(through) {
+			through = hw
+		}
+		if !decide(&cur, &r, found, through) {
+			return nil
+		}
+		if r.State == runSending {
+			if err := putTime(meta, metaHighWater, r.Through); err != nil {
+				return err
+			}
+		}
+		return putJSON(runs, runKey(cur, day), r)
+	})
+	return cur, r, err
+}
+
+// updateRun reads a subscription's run for day and lets fn change both
+// in one transaction; fn returns whether to save. It fails with errGone
+// when the subscription was removed.
+func (s *Store) updateRun(sub Subscription, day Day, fn func(sub *Subscription, r *run, found bool) bool) (Subscription, run, error) {
 	var cur Subscription
 	var r run
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -211,9 +339,8 @@ func (s *Store) updateRun(sub Subscription, day Day, fn func(sub *Subscription, 
 		if err != nil {
 			return err
 		}
-		save, err := fn(&cur, &r, found)
-		if err != nil || !save {
-			return err
+		if !fn(&cur, &r, found) {
+			return nil
 		}
 		if err := putJSON(subs, []byte(cur.key()), cur); err != nil {
 			return err
@@ -258,30 +385,65 @@ func (s *Store) lastRun(sub Subscription) (run, bool, error) {
 	return r, ok, err
 }
 
-// observe records the first-seen time of the articles not seen before.
-// On the first observation of all (a new state file), an article's time
-// is its file's modification time when that is earlier than now, so
-// that a corpus which was there before the bot is not all new.
-func (s *Store) observe(articles map[string]time.Time, now time.Time) (int, error) {
+// seenArticle is an article as observe records it.
+type seenArticle struct {
+	ID, Hash string
+	Modified time.Time
+}
+
+// firstSeenRecord is the value of a first-seen entry.
+type firstSeenRecord struct {
+	At   time.Time `json:"at"`
+	Hash string    `json:"hash,omitempty"`
+}
+
+// observe records the first-seen time of the articles not seen before,
+// reading the clock inside the transaction and keeping the time above
+// every digest window already closed. An article whose content is that
+// of one seen before (a file moved or renamed) keeps the earlier time.
+// On the first observation of a corpus (a new state file, or a corpus
+// from another source), an article's time is its file's modification
+// time when that is earlier, so a corpus that was there before the bot
+// is not all new.
+func (s *Store) observe(articles []seenArticle, source string, now func() time.Time) (int, error) {
 	added := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketFirstSeen)
+		b, meta := tx.Bucket(bucketFirstSeen), tx.Bucket(bucketMeta)
+		at := now()
+		if hw := getTime(meta, metaHighWater); !at.After(hw) {
+			at = hw.Add(time.Millisecond)
+		}
 		k, _ := b.Cursor().First()
-		first := k == nil
-		for id, modified := range articles {
-			if b.Get([]byte(id)) != nil {
+		first := k == nil || string(meta.Get(metaSource)) != source
+		if err := meta.Put(metaSource, []byte(source)); err != nil {
+			return err
+		}
+		var byHash map[string]time.Time
+		for _, a := range articles {
+			if b.Get([]byte(a.ID)) != nil {
 				continue
 			}
-			at := now
-			if first && !modified.IsZero() && modified.Before(now) {
-				at = modified
+			if byHash == nil {
+				byHash = map[string]time.Time{}
+				b.ForEach(func(k, v []byte) error {
+					var r firstSeenRecord
+					if json.Unmarshal(v, &r) == nil && r.Hash != "" {
+						byHash[r.Hash] = r.At
+					}
+					return nil
+				})
 			}
-			v, err := at.UTC().MarshalBinary()
-			if err != nil {
+			rec := firstSeenRecord{At: at, Hash: a.Hash}
+			if t, ok := byHash[a.Hash]; ok && a.Hash != "" {
+				rec.At = t
+			} else if first && !a.Modified.IsZero() && a.Modified.Before(at) {
+				rec.At = a.Modified
+			}
+			if err := putJSON(b, []byte(a.ID), rec); err != nil {
 				return err
 			}
-			if err := b.Put([]byte(id), v); err != nil {
-				return err
+			if a.Hash != "" {
+				byHash[a.Hash] = rec.At
 			}
 			added++
 		}
@@ -295,11 +457,11 @@ func (s *Store) firstSeen() (map[string]time.Time, error) {
 	out := map[string]time.Time{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFirstSeen).ForEach(func(k, v []byte) error {
-			var t time.Time
-			if err := t.UnmarshalBinary(v); err != nil {
+			var r firstSeenRecord
+			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("first seen %q: %w", k, err)
 			}
-			out[string(k)] = t
+			out[string(k)] = r.At
 			return nil
 		})
 	})

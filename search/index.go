@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -394,6 +395,9 @@ type SyncOptions struct {
 	// if any, and is listed in SyncReport.Unsettled for a later sync.
 	// Zero reads every file as it is.
 	Settle time.Duration
+	// Exempt lists files (slash paths under the corpus) read as they
+	// are whatever Settle says: files known to be complete.
+	Exempt []string
 }
 
 // SyncWith is Sync with options.
@@ -432,7 +436,7 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 			rep.Unchanged++
 			continue
 		}
-		if opts.Settle > 0 {
+		if opts.Settle > 0 && !slices.Contains(opts.Exempt, f.path) {
 			// A clock far off the file system's (a network share) makes
 			// the age meaningless either way; only a recent time counts.
 			if age := start.Sub(time.Unix(0, f.modTime)); age < opts.Settle && age > -opts.Settle {

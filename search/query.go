@@ -101,6 +101,8 @@ type ArticleInfo struct {
 	Quotes      int
 	// Modified is the file's modification time when it was last indexed.
 	Modified time.Time
+	// Hash identifies the file's content: equal content, equal hash.
+	Hash string
 }
 
 // PublishedDate returns Published as YYYY-MM-DD, or "".
@@ -115,7 +117,7 @@ func (r *articleRec) info() ArticleInfo {
 	return ArticleInfo{
 		ID: r.ID, Path: r.Path, Title: r.Title, Author: r.Author, Publication: r.Publication,
 		Published: r.published(), URL: r.URL, Tags: r.Tags, Dateline: r.Dateline,
-		Passages: r.Passages, Quotes: r.Quotes, Modified: r.modified(),
+		Passages: r.Passages, Quotes: r.Quotes, Modified: r.modified(), Hash: r.Hash,
 	}
 }
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/dossier-bot/dossier/commands"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/digest"
@@ -23,7 +26,7 @@ type digestCommands struct {
 var _ commands.Digests = digestCommands{}
 
 func (d digestCommands) Subscribe(ctx context.Context, req commands.DigestRequest) (commands.DigestInfo, error) {
-	sub, next, err := d.svc.Subscribe(digest.Request{
+	sub, next, replaced, err := d.svc.Subscribe(digest.Request{
 		GuildID: req.GuildID, ChannelID: req.ChannelID, ChannelName: req.ChannelName,
 		Time: req.Time, Zone: req.Zone, Topic: req.Topic, By: req.By,
 	})
@@ -31,7 +34,7 @@ func (d digestCommands) Subscribe(ctx context.Context, req commands.DigestReques
 		return commands.DigestInfo{}, err
 	}
 	info := digestInfo(digest.Status{Subscription: sub})
-	info.Next = next
+	info.Next, info.Replaced = next, replaced
 	return info, nil
 }
 
@@ -54,18 +57,18 @@ func (d digestCommands) List(ctx context.Context, guildID string) ([]commands.Di
 func digestInfo(st digest.Status) commands.DigestInfo {
 	return commands.DigestInfo{
 		ChannelID: st.ChannelID, ChannelName: st.ChannelName, Time: st.Time.String(), Zone: st.Zone, Topic: st.Topic,
-		Next: st.Next, Paused: st.Paused, LastDay: string(st.LastDay), LastState: st.LastState,
+		Next: st.Next, Paused: st.Paused, Last: st.Last,
 	}
 }
 
-func (d digestCommands) Preview(ctx context.Context, guildID, channelID string) ([]commands.Message, error) {
-	msgs, _, err := d.svc.Preview(ctx, guildID, channelID)
+func (d digestCommands) Preview(ctx context.Context, guildID, channelID string) (commands.DigestPreview, error) {
+	p, err := d.svc.Preview(ctx, guildID, channelID)
 	if err != nil {
-		return nil, err
+		return commands.DigestPreview{}, err
 	}
-	out := make([]commands.Message, len(msgs))
-	for i, m := range msgs {
-		out[i] = commandsMessage(m)
+	out := commands.DigestPreview{Subscribed: p.Subscribed, Paused: p.Paused}
+	for _, m := range p.Messages {
+		out.Messages = append(out.Messages, commandsMessage(m))
 	}
 	return out, nil
 }
@@ -90,17 +93,47 @@ func commandsMessage(m digest.Message) commands.Message {
 	return out
 }
 
-// poster posts digests through the REST client.
+// poster posts digests through the REST client, telling the digest
+// package what is known of a failed post's outcome.
 type poster struct{ rest *commands.REST }
 
-var _ digest.Poster = poster{}
+var (
+	_ digest.Poster = poster{}
+	_ digest.Finder = poster{}
+)
 
 func (p poster) Post(ctx context.Context, channelID string, m digest.Message, nonce string) (string, error) {
 	id, err := p.rest.PostMessage(ctx, channelID, commandsMessage(m), nonce)
-	if errors.Is(err, commands.ErrNoAccess) {
-		return "", fmt.Errorf("%w: %v", digest.ErrNoAccess, err)
+	return id, postError(err)
+}
+
+func (p poster) Find(ctx context.Context, channelID string, m digest.Message) (string, bool, error) {
+	return p.rest.FindMessage(ctx, channelID, commandsMessage(m))
+}
+
+// postError classifies a failed post for the digest package: a channel
+// that is gone or closed, a request Discord certainly did not carry out
+// (it refused it, rate-limited it, or never got it), or an unknown
+// outcome.
+func postError(err error) error {
+	var rl *discordgo.RateLimitError
+	var re *discordgo.RESTError
+	var op *net.OpError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, commands.ErrUnknownChannel):
+		return fmt.Errorf("%w: %w", digest.ErrChannelGone, err)
+	case errors.Is(err, commands.ErrNoAccess):
+		return fmt.Errorf("%w: %w", digest.ErrNoAccess, err)
+	case errors.As(err, &rl):
+		return &digest.NotPostedError{RetryAfter: rl.RetryAfter, Err: err}
+	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 400 && re.Response.StatusCode < 500 && re.Response.StatusCode != http.StatusRequestTimeout:
+		return &digest.NotPostedError{Err: err}
+	case errors.As(err, &op) && op.Op == "dial":
+		return &digest.NotPostedError{Err: err}
 	}
-	return id, err
+	return err
 }
 
 // library adds articles to the corpus folder for /add.

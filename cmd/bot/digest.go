@@ -68,6 +68,18 @@ func (a *app) clock() time.Time {
 	return time.Now()
 }
 
+// corpusSource names the corpus for the digest's first-seen times: its
+// folder, or the built-in seeds.
+func (a *app) corpusSource() string {
+	if a.cfg.Corpus.Embedded {
+		return "seeds (built in)"
+	}
+	if abs, err := filepath.Abs(a.cfg.Corpus.Dir); err == nil {
+		return abs
+	}
+	return a.cfg.Corpus.Dir
+}
+
 // openState opens the bot's state file in the data directory.
 func (a *app) openState() (*bolt.DB, error) {
 	path := filepath.Join(a.cfg.Data.Dir, "state.db")
@@ -96,7 +108,7 @@ func (a *app) digestPreview(ctx context.Context, window time.Duration, topic str
 	if err != nil {
 		return err
 	}
-	svc := digest.New(digest.Config{Store: store, Corpus: ix, Logger: a.log, Now: a.clock})
+	svc := digest.New(digest.Config{Store: store, Corpus: ix, Source: a.corpusSource(), Logger: a.log, Now: a.clock})
 	if err := svc.Observe(ix.Articles()); err != nil {
 		return err
 	}

@@ -442,16 +442,23 @@ func TestDigestPreviewCommand(t *testing.T) {
 }
 
 // TestDigestRespectsRateLimits answers the digest's first post with a
-// 429: the post waits as Discord asks and goes out once.
+// 429: the post waits as long as Discord asks and goes out once.
 func TestDigestRespectsRateLimits(t *testing.T) {
 	r := newDigestRig(t, at("2025-06-02 07:00"))
 	r.interact(subscribeInteraction(digestChannel, "09:00", "UTC"))
 	newsArticle(t, r.corpus, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
 	r.askFinds("What happened to the Holm Island ferry?", "Holm Island ferry")
 	r.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusTooManyRequests,
-		`{"message": "You are being rate limited.", "retry_after": 0.3, "global": false}`,
-		map[string]string{"Retry-After": "1", "X-RateLimit-Scope": "user"})
+		`{"message": "You are being rate limited.", "retry_after": 20, "global": false}`,
+		map[string]string{"Retry-After": "20", "X-RateLimit-Scope": "user"})
 	r.clock.Set(at("2025-06-02 09:00"))
+	eventually(t, "the rate-limited attempt", func() bool { return len(r.postAttempts()) == 1 })
+	r.clock.Set(at("2025-06-02 09:00").Add(10 * time.Second))
+	settle()
+	if n := len(r.postAttempts()); n != 1 {
+		t.Fatalf("%d attempts 10 s after a 429 that asked for 20 s; want the bot to wait", n)
+	}
+	r.clock.Set(at("2025-06-02 09:00").Add(21 * time.Second))
 	eventually(t, "the digest", func() bool { return len(r.posts()) == 1 })
 	settle()
 	if n := len(r.posts()); n != 1 {
@@ -459,36 +466,71 @@ func TestDigestRespectsRateLimits(t *testing.T) {
 	}
 }
 
-// TestDigestPausesForALostChannel deletes the channel before its digest:
-// the subscription is paused, the log says why, /digest list shows it,
-// and nothing is retried.
-func TestDigestPausesForALostChannel(t *testing.T) {
+// postAttempts lists the bot's requests to post in the digest channel.
+func (r *digestRig) postAttempts() []fakediscord.Request {
+	var out []fakediscord.Request
+	for _, req := range r.fake.Requests() {
+		if req.Method == http.MethodPost && strings.HasSuffix(req.Path, "/channels/"+digestChannel+"/messages") {
+			out = append(out, req)
+		}
+	}
+	return out
+}
+
+// TestDigestLostChannel loses the digest's channel: a deleted channel
+// takes its subscription with it; a channel closed to the bot pauses its
+// subscription, which /digest list shows. Neither is retried.
+func TestDigestLostChannel(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		lose     func(r *digestRig)
+		wantLog  string
+		wantList string
+	}{
+		{"deleted", func(r *digestRig) { r.fake.RemoveChannel(digestChannel) }, "digest removed", "No channel of this server has a digest"},
+		{"closed to the bot", func(r *digestRig) {
+			r.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusForbidden, `{"message": "Missing Access", "code": 50001}`, nil)
+		}, "digest paused", "Paused"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newDigestRig(t, at("2025-06-02 07:00"))
+			r.interact(subscribeInteraction(digestChannel, "09:00", "UTC"))
+			newsArticle(t, r.corpus, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
+			r.askFinds("What happened to the Holm Island ferry?", "Holm Island ferry")
+			c.lose(r)
+			r.clock.Set(at("2025-06-02 09:00"))
+			eventually(t, "the log to say "+c.wantLog, func() bool { return strings.Contains(r.s.stderr.String(), c.wantLog) })
+			r.clock.Set(at("2025-06-03 10:00"))
+			settle()
+			_, m := r.interact(slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
+				"options": []any{map[string]any{"name": "list", "type": 1}}}))
+			if !strings.Contains(text(m), c.wantList) {
+				t.Errorf("/digest list shows %q; want %q", text(m), c.wantList)
+			}
+			if n := len(r.postAttempts()); n != 1 {
+				t.Errorf("%d attempts to post; want 1", n)
+			}
+		})
+	}
+}
+
+// TestDigestPreviewInTheChannel previews a channel's own digest with
+// /digest preview used in that channel.
+func TestDigestPreviewInTheChannel(t *testing.T) {
 	r := newDigestRig(t, at("2025-06-02 07:00"))
 	r.interact(subscribeInteraction(digestChannel, "09:00", "UTC"))
 	newsArticle(t, r.corpus, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
 	r.askFinds("What happened to the Holm Island ferry?", "Holm Island ferry")
-	_, m := r.interact(slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
-		"options": []any{map[string]any{"name": "preview", "type": 1}}}))
-	if !strings.Contains(text(m), "Ferry Service to Holm Island Cut") {
-		t.Errorf("/digest preview shows %q; want the new article", text(m))
+	in := slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
+		"options": []any{map[string]any{"name": "preview", "type": 1}}})
+	in["channel_id"] = digestChannel
+	in["channel"] = map[string]any{"id": digestChannel, "type": 0, "guild_id": serveGuild, "name": "briefing"}
+	_, m := r.interact(in)
+	got := text(m)
+	if !strings.Contains(got, "what this channel's digest would post now") || !strings.Contains(got, "Ferry Service to Holm Island Cut") {
+		t.Errorf("/digest preview shows %q; want this channel's digest with the new article", got)
 	}
-	r.fake.RemoveChannel(digestChannel)
-	r.clock.Set(at("2025-06-02 09:00"))
-	eventually(t, "the pause to be logged", func() bool { return strings.Contains(r.s.stderr.String(), "digest paused") })
-	r.clock.Set(at("2025-06-02 10:00"))
-	settle()
-	_, m = r.interact(slash(map[string]any{"id": "1150000000000000020", "name": "digest", "type": 1,
-		"options": []any{map[string]any{"name": "list", "type": 1}}}))
-	if !strings.Contains(text(m), "Paused") || !strings.Contains(text(m), digestChannel) {
-		t.Errorf("/digest list shows %q; want the channel marked paused", text(m))
-	}
-	n := 0
-	for _, req := range r.fake.Requests() {
-		if req.Method == http.MethodPost && strings.Contains(req.Path, "/channels/"+digestChannel+"/messages") {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d attempts to post in the deleted channel; want 1", n)
+	if flags, _ := m["flags"].(float64); int(flags)&64 == 0 {
+		t.Errorf("the preview is not private")
 	}
 }

@@ -107,7 +107,7 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	dcfg := digest.Config{
-		Store: store, Corpus: ix, Logger: log, Now: a.clock, Poll: a.digestPoll,
+		Store: store, Corpus: ix, Source: a.corpusSource(), Logger: log, Now: a.clock, Poll: a.digestPoll,
 		CatchUp: cfg.Digest.CatchUp, PostEmpty: cfg.Digest.PostEmpty,
 		DefaultTime: cfg.Digest.Time, DefaultZone: cfg.Digest.Timezone,
 	}
@@ -170,6 +170,17 @@ func (a *app) serve(ctx context.Context) error {
 		session.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { readyCh <- r })
 		session.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			log.Info("guild available", "guild", g.ID, "name", g.Name)
+		})
+		// A deleted channel takes its digest with it.
+		session.AddHandler(func(_ *discordgo.Session, c *discordgo.ChannelDelete) {
+			if c.Channel == nil {
+				return
+			}
+			if ok, err := digests.Unsubscribe(c.GuildID, c.ID); err != nil {
+				log.Error("remove digest of a deleted channel", "channel", c.ID, "err", err)
+			} else if ok {
+				log.Info("digest removed: its channel was deleted", "guild", c.GuildID, "channel", c.ID)
+			}
 		})
 		removeGateway = router.ServeGateway(work, session, rest)
 		if err := session.Open(); err != nil {

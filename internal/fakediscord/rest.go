@@ -147,6 +147,38 @@ func (s *Server) SetChannel(ch map[string]any) {
 	s.channels[id] = raw
 }
 
+// serveChannelHistory answers GET /channels/{id}/messages: the latest
+// messages the bot posted there, newest first, at most limit (default
+// 50, at most 100), as Discord answers a bot with Read Message History.
+func (s *Server) serveChannelHistory(c *call, id string) {
+	if !c.authorized() {
+		return
+	}
+	limit := 50
+	if v := c.r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			c.violate("limit %q; Discord wants 1 to 100", v)
+			c.fail(http.StatusBadRequest, 50035, "Invalid Form Body")
+			return
+		}
+		limit = n
+	}
+	s.mu.Lock()
+	_, known := s.channels[id]
+	msgs := s.channelObjs[id]
+	out := []object{}
+	for i := len(msgs) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, msgs[i])
+	}
+	s.mu.Unlock()
+	if !known {
+		c.fail(http.StatusNotFound, 10003, "Unknown Channel")
+		return
+	}
+	c.reply(http.StatusOK, out)
+}
+
 // RemoveChannel deletes a channel set with SetChannel: from then on it
 // answers 404 Unknown Channel, as a deleted channel does.
 func (s *Server) RemoveChannel(id string) {
@@ -222,6 +254,7 @@ func (s *Server) serveChannelMessage(c *call, id string) {
 	}
 	msg := s.newMessageLocked(id, body, 0)
 	s.channelMsgs[id] = append(s.channelMsgs[id], append(json.RawMessage(nil), c.body...))
+	s.channelObjs[id] = append(s.channelObjs[id], msg)
 	if nonce != "" {
 		s.nonces[key] = nonceEntry{at: now, message: msg}
 	}

@@ -115,6 +115,7 @@ type Server struct {
 	commandWrites int
 	channels      map[string]json.RawMessage
 	channelMsgs   map[string][]json.RawMessage
+	channelObjs   map[string][]object   // the messages as Discord made them
 	nonces        map[string]nonceEntry // channel + nonce -> earlier message
 }
 
@@ -163,6 +164,7 @@ func New(opts Options) *Server {
 		commandIDs:   map[string]string{},
 		channels:     map[string]json.RawMessage{},
 		channelMsgs:  map[string][]json.RawMessage{},
+		channelObjs:  map[string][]object{},
 		nonces:       map[string]nonceEntry{},
 		upgrader: websocket.Upgrader{
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -640,6 +642,8 @@ func (s *Server) route(c *call) {
 		s.serveChannel(c, seg[1])
 	case n == 3 && seg[0] == "channels" && seg[2] == "messages" && method == http.MethodPost:
 		s.serveChannelMessage(c, seg[1])
+	case n == 3 && seg[0] == "channels" && seg[2] == "messages" && method == http.MethodGet:
+		s.serveChannelHistory(c, seg[1])
 	default:
 		s.violate("unexpected request %s %s", method, c.r.URL.Path)
 		c.fail(http.StatusNotFound, 0, "404: Not Found")
