@@ -132,12 +132,18 @@ func digestErr(err error) error {
 	return err
 }
 
-// mayManage checks the member's permission at run time: servers can change
-// who sees the command, and an HTTP interaction could be replayed by
-// anyone who can see the channel.
-func mayManage(req Request) error {
-	if req.Permissions&(permManageChannels|permAdministrator) == 0 {
-		return userErr("You need the Manage Channels permission to change digests.")
+// mayManage checks the member's permission at run time, since servers can
+// change who sees the command. What counts is the permission in the
+// channel that gets the digest, as Discord resolved it with that
+// channel's overwrites; without it, the permission where the command was
+// used.
+func mayManage(req Request, channelID string) error {
+	perms := req.Permissions
+	if c, ok := req.Channels[channelID]; ok && c.HasPermissions {
+		perms = c.Permissions
+	}
+	if perms&(permManageChannels|permAdministrator) == 0 {
+		return userErr(fmt.Sprintf("You need the Manage Channels permission in <#%s> to change its digest.", channelID))
 	}
 	return nil
 }
@@ -161,11 +167,11 @@ func targetChannel(req Request) (id, name string, err error) {
 }
 
 func (r *Router) digestSubscribe(ctx context.Context, req Request) (Response, error) {
-	if err := mayManage(req); err != nil {
-		return Response{}, err
-	}
 	id, name, err := targetChannel(req)
 	if err != nil {
+		return Response{}, err
+	}
+	if err := mayManage(req, id); err != nil {
 		return Response{}, err
 	}
 	// The interaction says what the bot may do in the channel it came
@@ -207,11 +213,11 @@ func discordTimestamp(t time.Time) string {
 }
 
 func (r *Router) digestUnsubscribe(ctx context.Context, req Request) (Response, error) {
-	if err := mayManage(req); err != nil {
-		return Response{}, err
-	}
 	id, _, err := targetChannel(req)
 	if err != nil {
+		return Response{}, err
+	}
+	if err := mayManage(req, id); err != nil {
 		return Response{}, err
 	}
 	ok, err := r.cfg.Digests.Unsubscribe(ctx, req.GuildID, id)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -159,6 +161,58 @@ func TestDigestSubscribeChecksTheBotsOwnPermissions(t *testing.T) {
 	m := message(t, serveOne(t, r, in))
 	if len(d.subscribed) != 0 || !strings.Contains(m.Content, "Send Messages") {
 		t.Errorf("reply %q; want a refusal naming the missing permissions", m.Content)
+	}
+}
+
+// TestDigestManagePermissionIsTheTargetChannels checks Manage Channels
+// where the digest goes: a channel's overwrites can grant or withhold it
+// apart from the channel the command was used in.
+func TestDigestManagePermissionIsTheTargetChannels(t *testing.T) {
+	const all, viewSend = "2251799813685247", "3072"
+	tests := []struct {
+		name              string
+		member, inChannel string // "" leaves the channel's permissions out
+		want              bool
+	}{
+		{"manager everywhere", all, all, true},
+		{"manager here, not in the target channel", all, viewSend, false},
+		{"granted by the target channel's overwrites", viewSend, "3088", true},
+		{"administrator", "8", "8", true},
+		{"no channel permissions sent: the member's count", all, "", true},
+		{"no channel permissions sent, not a manager", viewSend, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "interactions", "digest-subscribe.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			doc["member"].(map[string]any)["permissions"] = tt.member
+			ch := doc["data"].(map[string]any)["resolved"].(map[string]any)["channels"].(map[string]any)["1200000000000000021"].(map[string]any)
+			if tt.inChannel == "" {
+				delete(ch, "permissions")
+			} else {
+				ch["permissions"] = tt.inChannel
+			}
+			raw, _ = json.Marshal(doc)
+			in, err := ParseInteraction(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &fakeDigests{}
+			r, _ := newTestRouter(t, seedIndex(t), withDigestsAndLibrary(d, &fakeLibrary{}))
+			m := message(t, serveOne(t, r, in))
+			if got := len(d.subscribed) == 1; got != tt.want {
+				t.Errorf("subscribed %v, reply %q; want subscribed %v", got, m.Content, tt.want)
+			}
+			if !tt.want && !strings.Contains(m.Content, "Manage Channels") {
+				t.Errorf("reply %q; want the missing permission named", m.Content)
+			}
+		})
 	}
 }
 

@@ -89,7 +89,7 @@ func request(in *Interaction) (Request, error) {
 				if req.Channels == nil {
 					req.Channels = map[string]Channel{}
 				}
-				req.Channels[id] = Channel{ID: c.ID, Name: c.Name, Type: c.Type, Permissions: snowflakeInt(c.Permissions)}
+				req.Channels[id] = Channel{ID: c.ID, Name: c.Name, Type: c.Type, Permissions: snowflakeInt(c.Permissions), HasPermissions: c.Permissions != ""}
 			}
 			for id, a := range d.Resolved.Attachments {
 				if req.Attachments == nil {

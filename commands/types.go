@@ -72,9 +72,12 @@ type TargetMessage struct {
 
 // Channel is a channel given as an option.
 type Channel struct {
-	ID, Name    string
-	Type        int
-	Permissions int64 // the bot's... as Discord resolved them for the user
+	ID, Name string
+	Type     int
+	// Permissions are the invoking member's permissions in the channel,
+	// overwrites included; HasPermissions says Discord sent them.
+	Permissions    int64
+	HasPermissions bool
 }
 
 // Attachment is a file given as an option.
