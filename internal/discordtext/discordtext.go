@@ -6,7 +6,9 @@
 package discordtext
 
 import (
-	"regexp"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,15 +91,93 @@ func Clip(s string, max int) string {
 	return strings.TrimRightFunc(string(r[:cut]), unicode.IsSpace) + "…"
 }
 
-var reURL = regexp.MustCompile(`^https?://[^\s<>"]+$`)
-
-// SafeURL returns u when it is an http(s) URL Discord accepts in an embed,
-// else "".
-func SafeURL(u string) string {
-	if len(u) > MaxURL || !reURL.MatchString(u) {
+// SafeURL returns raw as an absolute http(s) URL that Discord accepts in
+// an embed (a URI by RFC 3986, at most MaxURL bytes), or "" when it
+// cannot be one. Characters a URI may not hold (spaces, non-ASCII
+// letters, a % that starts no escape) are percent-encoded, as a browser
+// does, rather than dropping the link.
+func SafeURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || len(raw) > 4*MaxURL {
 		return ""
 	}
-	return u
+	u, err := url.Parse(escapeURI(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.Hostname() == "" {
+		return ""
+	}
+	if !validHost(u) {
+		return ""
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return ""
+		}
+	}
+	// Brackets are for IPv6 hosts only; elsewhere they must be escaped.
+	out := u.String()
+	if i := strings.IndexAny(out[len(u.Scheme)+3:], "/?#"); i >= 0 {
+		at := len(u.Scheme) + 3 + i
+		rest := strings.NewReplacer("[", "%5B", "]", "%5D").Replace(out[at:])
+		out = out[:at] + rest
+	}
+	out = escapeURI(out)
+	if len(out) > MaxURL {
+		return ""
+	}
+	return out
+}
+
+// escapeURI percent-encodes the bytes RFC 3986 allows nowhere in a URI,
+// and a % that does not start an escape.
+func escapeURI(s string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b.WriteByte(c)
+		case c == '%' || !uriByte(c):
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&15])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// uriByte reports whether c may appear in a URI as it is: unreserved and
+// reserved characters (RFC 3986, section 2).
+func uriByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0
+}
+
+// validHost reports whether u's host is an IPv6 literal in brackets or a
+// name of the characters RFC 3986 allows in one.
+func validHost(u *url.URL) bool {
+	h := u.Hostname()
+	if strings.HasPrefix(u.Host, "[") {
+		ip := net.ParseIP(h)
+		return ip != nil && strings.Contains(h, ":")
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c >= 0x80 {
+			continue // escaped when the URL is written out
+		} else if c == '[' || c == ']' || c == ':' || c == '/' || c == '?' || c == '#' || c == '@' || !uriByte(c) && c != '%' {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // Runes counts characters as Discord does.
