@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossier-bot/dossier/digest"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 )
@@ -77,8 +78,8 @@ type HTTP struct {
 
 // Digest configures the daily digests.
 type Digest struct {
-	Time     string // default for new subscriptions: HH:MM, 24-hour
-	Timezone string // default for new subscriptions: IANA name
+	Time     string // default for new subscriptions: as /digest subscribe takes it (09:00, 9am)
+	Timezone string // default for new subscriptions: IANA name or UTC offset
 	// CatchUp is how late a missed digest may still be posted at start.
 	CatchUp time.Duration
 	// PostEmpty posts a short line on days with nothing new.
@@ -247,6 +248,12 @@ func readFile(v *viper.Viper, file string) error {
 	for _, k := range f.AllKeys() {
 		if _, ok := defaults[k]; ok {
 			continue
+		}
+		if keys := sectionKeys(k); len(keys) > 0 {
+			if f.Get(k) == nil {
+				continue // a section with every key commented out
+			}
+			return &Error{Key: k, Problem: "is a section in " + file + ", not a setting", Fix: "write its settings indented under it, such as " + strings.Join(keys, ", ")}
 		}
 		fix := "remove it; known keys are " + strings.Join(Keys(), ", ")
 		if s := closest(k); s != "" {
@@ -439,7 +446,6 @@ func aliasGroups(x any) ([][]string, error) {
 var (
 	reSnowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 	reHexKey    = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-	reClock     = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
 )
 
 // Validate checks every value and returns an *Error for the first problem.
@@ -486,11 +492,12 @@ func (c *Config) Validate() error {
 			return &Error{Key: "http.addr", Problem: fmt.Sprintf("%q is not a listen address", c.HTTP.Addr), Fix: `write host:port or :port, e.g. ":8080"`}
 		}
 	}
-	if _, err := ParseClock(c.Digest.Time); err != nil {
-		return &Error{Key: "digest.time", Problem: fmt.Sprintf("%q is not a time of day", c.Digest.Time), Fix: "write HH:MM on a 24-hour clock, e.g. 09:00"}
+	// The defaults of /digest subscribe: the forms it accepts.
+	if _, err := digest.ParseTimeOfDay(c.Digest.Time); err != nil {
+		return &Error{Key: "digest.time", Problem: err.Error(), Fix: "write HH:MM on a 24-hour clock, e.g. 09:00 (9am and 1830 work too)"}
 	}
-	if _, err := time.LoadLocation(c.Digest.Timezone); err != nil || c.Digest.Timezone == "" || c.Digest.Timezone == "Local" {
-		return &Error{Key: "digest.timezone", Problem: fmt.Sprintf("%q is not a time zone", c.Digest.Timezone), Fix: "write an IANA name such as UTC, Europe/London or America/New_York"}
+	if _, _, err := digest.ParseZone(c.Digest.Timezone); err != nil {
+		return &Error{Key: "digest.timezone", Problem: err.Error(), Fix: "write an IANA name such as UTC, Europe/London or America/New_York, or an offset such as +02:00"}
 	}
 	switch strings.ToLower(c.Corpus.AddPermission) {
 	case "everyone", "manage_messages", "manage_channels", "manage_guild", "administrator", "none":
@@ -511,18 +518,6 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// ParseClock parses a time of day written HH:MM on a 24-hour clock and
-// returns it as a duration since midnight.
-func ParseClock(s string) (time.Duration, error) {
-	m := reClock.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, fmt.Errorf("%q is not HH:MM", s)
-	}
-	h, _ := strconv.Atoi(m[1])
-	min, _ := strconv.Atoi(m[2])
-	return time.Duration(h)*time.Hour + time.Duration(min)*time.Minute, nil
-}
-
 // String describes the configuration without its secrets.
 func (c *Config) String() string {
 	token := "unset"
@@ -536,6 +531,18 @@ func (c *Config) String() string {
 	return fmt.Sprintf("corpus=%s data=%s token=%s guild=%s http=%q api=%s", corpus, c.Data.Dir, token, c.Discord.GuildID, c.HTTP.Addr, c.Discord.APIBaseURL)
 }
 
+// sectionKeys returns the keys of section sec ("digest": digest.time,
+// ...), or none when sec is not one.
+func sectionKeys(sec string) []string {
+	var out []string
+	for _, k := range Keys() {
+		if strings.HasPrefix(k, sec+".") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // closest returns the known key nearest to an unknown one, if any is
 // near enough to be a typo.
 func closest(k string) string {
@@ -547,8 +554,11 @@ func closest(k string) string {
 	}
 	if best == "" {
 		// corpus.directory -> corpus.dir: same section, similar name.
-		sec, _, _ := strings.Cut(k, ".")
+		sec, _, ok := strings.Cut(k, ".")
 		for _, known := range Keys() {
+			if !ok {
+				break
+			}
 			if ks, name, _ := strings.Cut(known, "."); ks == sec && strings.HasPrefix(k[len(sec)+1:], name[:min(3, len(name))]) {
 				return known
 			}

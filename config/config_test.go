@@ -121,6 +121,11 @@ func TestBadValues(t *testing.T) {
 		{"post empty", "", []string{"DOSSIER_DIGEST_POST_EMPTY=sometimes"}, "digest.post_empty"},
 		{"add permission", "corpus:\n  add_permission: editors\n", nil, "corpus.add_permission"},
 		{"rescan", "", []string{"DOSSIER_CORPUS_RESCAN=1ms"}, "corpus.rescan"},
+		{"section given a value", "log: debug\n", nil, "log"},
+		{"section given a number", "digest: 5\n", nil, "digest"},
+		{"unknown top-level key", "colour: red\n", nil, "colour"},
+		{"digest time out of range", "digest:\n  time: \"24:30\"\n", nil, "digest.time"},
+		{"digest offset out of range", "", []string{"DOSSIER_DIGEST_TIMEZONE=+15:00"}, "digest.timezone"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			inDir(t)
@@ -174,19 +179,28 @@ func TestStringHidesToken(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want string
-		ok   bool
-	}{
-		{"09:00", "9h0m0s", true}, {"9:05", "9h5m0s", true}, {"23:59", "23h59m0s", true},
-		{"24:00", "", false}, {"9am", "", false}, {"", "", false},
+func TestDigestDefaultsTakeWhatSubscribeTakes(t *testing.T) {
+	for _, c := range []struct{ time, zone string }{
+		{"9am", "+02:00"}, {"1830", "london"}, {"18:30", "America/New_York"}, {"6:30 pm", "UTC"},
 	} {
-		d, err := ParseClock(c.in)
-		if (err == nil) != c.ok || (c.ok && d.String() != c.want) {
-			t.Errorf("ParseClock(%q) = %v, %v; want %s, ok %v", c.in, d, err, c.want, c.ok)
+		inDir(t)
+		cfg, err := Load("", []string{"DOSSIER_DIGEST_TIME=" + c.time, "DOSSIER_DIGEST_TIMEZONE=" + c.zone}, nil)
+		if err != nil {
+			t.Errorf("time %q, zone %q: %v; want them accepted, as /digest subscribe accepts them", c.time, c.zone, err)
+			continue
 		}
+		if cfg.Digest.Time != c.time || cfg.Digest.Timezone != c.zone {
+			t.Errorf("got %q %q; want %q %q", cfg.Digest.Time, cfg.Digest.Timezone, c.time, c.zone)
+		}
+	}
+}
+
+func TestSectionsInTheFile(t *testing.T) {
+	// A section whose settings are all commented out is no error.
+	inDir(t)
+	os.WriteFile("c.yaml", []byte("digest:\n  # time: \"10:00\"\nlog:\n"), 0o644)
+	if _, err := Load("c.yaml", nil, nil); err != nil {
+		t.Errorf("Load with empty sections: %v; want no error", err)
 	}
 }
 

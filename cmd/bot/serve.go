@@ -62,13 +62,6 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	log := redactingLogger(a.log, token)
 
-	if _, _, err := digest.ParseZone(cfg.Digest.Timezone); err != nil {
-		return &config.Error{Key: "digest.timezone", Problem: err.Error(), Fix: "write an IANA name such as Europe/London, or an offset such as +02:00"}
-	}
-	if _, err := digest.ParseTimeOfDay(cfg.Digest.Time); err != nil {
-		return &config.Error{Key: "digest.time", Problem: err.Error(), Fix: "write HH:MM on a 24-hour clock, e.g. 09:00"}
-	}
-
 	ix, rep, err := a.openIndex(ctx)
 	if err != nil {
 		return err
