@@ -130,7 +130,7 @@ func (r *Router) add(ctx context.Context, req Request) (Response, error) {
 			{CustomID: fieldTitle, Label: "Headline", Required: true, MaxLength: 300},
 			{CustomID: fieldPublication, Label: "Publication", Placeholder: "The Harbor Times", MaxLength: 200},
 			{CustomID: fieldAuthor, Label: "Author", Placeholder: "Naomi Ellis", MaxLength: 200},
-			{CustomID: fieldDate, Label: "Date published", Placeholder: "2025-05-15 (empty: today)", MaxLength: 40},
+			{CustomID: fieldDate, Label: "Date published", Placeholder: "2025-05-15 (optional)", MaxLength: 40},
 			{CustomID: fieldText, Label: "Text", Paragraph: true, Required: true, MinLength: 20, MaxLength: 4000,
 				Placeholder: "Paste the article. Paragraphs separated by a blank line."},
 		},

@@ -53,7 +53,11 @@ type DigestInfo struct {
 
 // DigestPreview is what a channel's digest would post now.
 type DigestPreview struct {
+	// Messages are what would be posted; none when nothing is new and
+	// such a day posts nothing.
 	Messages []Message
+	// Since is where the digest's window starts.
+	Since time.Time
 	// Subscribed reports whether the channel has a digest; without one
 	// the preview shows the last 24 hours.
 	Subscribed bool
@@ -269,7 +273,11 @@ func (r *Router) digestPreview(ctx context.Context, req Request) (Response, erro
 		return Response{}, digestErr(err)
 	}
 	if len(p.Messages) == 0 {
-		return Response{Message: &Message{Content: "Nothing to preview.", Ephemeral: true}}, nil
+		text := "**Preview** (only you can see this): no article is new since " + discordTimestamp(p.Since) + ", so this channel's digest would post nothing now."
+		if !p.Subscribed {
+			text = "**Preview** (only you can see this): this channel has no digest, and no article entered the corpus in the last 24 hours."
+		}
+		return Response{Message: &Message{Content: text, Ephemeral: true}}, nil
 	}
 	var note string
 	switch {

@@ -150,7 +150,9 @@ func channelError(err error) error {
 			msg = re.Message.Message
 		}
 		switch {
-		case re.Response.StatusCode == http.StatusNotFound || re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel:
+		case re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel:
+			// Only Discord's own word: a bare 404 (a proxy, a wrong
+			// api_base_url) says nothing about the channel.
 			return fmt.Errorf("%w (%s): %w", ErrUnknownChannel, msg, err)
 		case re.Response.StatusCode == http.StatusForbidden:
 			return fmt.Errorf("%w (%s): %w", ErrNoAccess, msg, err)

@@ -153,8 +153,47 @@ func TestRenderHoldsDiscordsLimits(t *testing.T) {
 		if seen != n {
 			t.Errorf("%d articles: %d shown across %d messages; want each once", n, seen, len(msgs))
 		}
+		// No more messages than needed: each but the last is full, so
+		// that the next message's first embed would not have fit in it.
+		for i := 0; i+1 < len(msgs); i++ {
+			size := 0
+			for _, e := range msgs[i].Embeds {
+				size += e.size()
+			}
+			if len(msgs[i].Embeds) < 10 && size+msgs[i+1].Embeds[0].size() <= 6000 {
+				t.Errorf("%d articles: message %d holds %d characters of embeds, and message %d's first (%d) would have fit", n, i+1, size, i+2, msgs[i+1].Embeds[0].size())
+			}
+		}
 		if n == 80 && len(msgs) < 2 {
 			t.Errorf("80 articles fit in %d message; the list should continue", len(msgs))
+		}
+	}
+}
+
+// TestListPacksMessagesFull lists many articles of varied headline
+// lengths: every message but the last is full.
+func TestListPacksMessagesFull(t *testing.T) {
+	base := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	for _, step := range []int{7, 13, 29, 41} {
+		var items []Item
+		for i := 0; i < 300; i++ {
+			items = append(items, Item{Article: search.ArticleInfo{
+				ID: fmt.Sprintf("a%03d", i), Title: fmt.Sprintf("Headline %03d %s", i, strings.Repeat("w", (i*step)%150)),
+				URL: fmt.Sprintf("https://news.example/%d", i), Publication: "The Gazette", Published: base,
+			}, FirstSeen: base})
+		}
+		msgs := render(&Digest{Since: base.Add(-24 * time.Hour), Through: base, Items: items}, time.UTC, false)
+		for i := 0; i+1 < len(msgs); i++ {
+			size := 0
+			for _, e := range msgs[i].Embeds {
+				size += e.size()
+			}
+			if len(msgs[i].Embeds) < 10 && size+msgs[i+1].Embeds[0].size() <= 6000 {
+				t.Errorf("step %d: message %d of %d holds %d characters of embeds, and message %d's first (%d) would have fit", step, i+1, len(msgs), size, i+2, msgs[i+1].Embeds[0].size())
+			}
+			if i > 0 && len(msgs[i].Embeds) < 2 {
+				t.Errorf("step %d: message %d holds %d list embed; want two to a message", step, i+1, len(msgs[i].Embeds))
+			}
 		}
 	}
 }

@@ -43,8 +43,12 @@ var (
 	// paused.
 	ErrNoAccess = errors.New("no access to the channel")
 	// ErrChannelGone is wrapped by Poster errors for a deleted channel.
-	// The subscription is removed.
+	// The subscription is paused, and removed a week later.
 	ErrChannelGone = errors.New("the channel was deleted")
+	// ErrRejected is wrapped by Poster errors for a message Discord
+	// refused as malformed: the same message would be refused again.
+	// That day's digest is given up.
+	ErrRejected = errors.New("Discord refused the message")
 )
 
 // NotPostedError is an error after which Discord certainly did not create
@@ -238,7 +242,7 @@ func (s *Service) Subscribe(req Request) (Subscription, time.Time, bool, error) 
 // whose day is not done already.
 func (s *Service) nextRun(sub Subscription, loc *time.Location, now time.Time) time.Time {
 	next, day := Next(sub.Time, loc, now)
-	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.done() && r.forDay(loc, day) {
+	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.done() && r.forDay(sub, loc, day) {
 		next, _ = Next(sub.Time, loc, next)
 	}
 	return next
@@ -320,10 +324,12 @@ func (s *Service) Compose(ctx context.Context, since, through time.Time, topic s
 
 // Preview is what a channel's digest would post now.
 type Preview struct {
-	// Messages are the messages, in order; a digest with nothing new
-	// gives the line that says so.
+	// Messages are the messages, in order; none when nothing is new and
+	// such a day posts nothing (Config.PostEmpty).
 	Messages []Message
 	Digest   *Digest
+	// Since is where the digest's window starts.
+	Since time.Time
 	// Subscribed reports whether the channel has a digest; without one,
 	// the preview covers the last 24 hours in UTC.
 	Subscribed bool
@@ -349,7 +355,8 @@ func (s *Service) Preview(ctx context.Context, guildID, channelID string) (*Prev
 	if p.Digest, err = s.Compose(ctx, since, now, topic); err != nil {
 		return nil, err
 	}
-	p.Messages = render(p.Digest, loc, true)
+	p.Since = since
+	p.Messages = render(p.Digest, loc, s.cfg.PostEmpty)
 	return p, nil
 }
 
@@ -403,6 +410,13 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 	}
 	for _, sub := range subs {
 		if sub.Paused != "" {
+			if sub.ChannelGone && now.Sub(sub.PausedAt) > goneKeep {
+				if _, err := s.store.remove(sub.GuildID, sub.ChannelID); err != nil {
+					s.log.Error("remove digest of a deleted channel", "channel", sub.ChannelID, "err", err)
+				} else {
+					s.log.Info("digest of a deleted channel removed", "guild", sub.GuildID, "channel", sub.ChannelID, "paused_at", sub.PausedAt)
+				}
+			}
 			continue
 		}
 		loc, err := sub.Location()
@@ -416,6 +430,14 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 		due, day := Latest(sub.Time, loc, now)
 		if !due.After(sub.Created) {
 			continue // the subscription's first digest is still to come
+		}
+		if !due.After(sub.Rescheduled) {
+			// The time or zone changed after this run was due: the next
+			// run is the one the new schedule gives, unless this one was
+			// under way.
+			if r, ok, err := s.store.run(sub, day); err != nil || !ok || r.done() {
+				continue
+			}
 		}
 		key := sub.key()
 		s.mu.Lock()
@@ -464,18 +486,19 @@ func nonce(sub Subscription, day Day, part int) string {
 
 // deliver posts one subscription's digest for day, due at due, exactly
 // once: the run is recorded as being sent before the first post, each
-// accepted part is recorded after Discord accepts it, and the run is
-// marked sent when all are out. A crash anywhere resumes from the record
-// with the same nonces; an attempt whose outcome is unknown is retried
-// while Discord still remembers its nonce, and after that only once the
-// channel shows the message is not there.
+// attempt at a part is recorded before it is made and its outcome after,
+// and the run is marked sent when all parts are out. A crash anywhere
+// resumes from the record with the same nonces; an attempt whose outcome
+// is unknown (it failed in an unknown way, or the process stopped during
+// it) is retried while Discord still remembers its nonce, and after that
+// only once the channel shows the message is not there.
 func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Location, due time.Time, day Day) {
 	now := s.now()
 	key := sub.key()
 	log := s.log.With("guild", sub.GuildID, "channel", sub.ChannelID, "day", string(day))
 	// Most ticks find the day done, or a retry not yet due: look before
 	// taking a write lock.
-	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.forDay(loc, day) {
+	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.forDay(sub, loc, day) {
 		if r.done() {
 			s.markDone(key, day)
 			return
@@ -487,16 +510,17 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	}
 	created := false
 	sub, r, err := s.store.beginRun(sub, day, now, func(cur *Subscription, r *run, found bool, through time.Time) bool {
-		if found && r.forDay(loc, day) {
+		if found && r.forDay(*cur, loc, day) {
 			return false
 		}
 		created = true
 		if late := now.Sub(due); late > s.cfg.CatchUp {
-			*r = run{Day: day, Due: due, State: runSkipped, Since: cur.Since, Updated: now,
+			*r = run{Day: day, Due: due, State: runSkipped, Since: cur.Since, Zone: cur.Zone, Updated: now,
 				Note: fmt.Sprintf("the bot was down at %s and came back %s late, beyond digest.catch_up (%s)", due.In(loc).Format("15:04 MST"), roundLate(late), s.cfg.CatchUp)}
 			return true
 		}
-		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: through, Updated: now}
+		// The first post follows at once: record its attempt now.
+		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: through, Zone: cur.Zone, Attempting: now, Updated: now}
 		return true
 	})
 	switch {
@@ -505,6 +529,14 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	case err != nil:
 		log.Error("record digest", "err", err)
 		return
+	}
+	if created {
+		if missed := s.missedBefore(sub, loc, due); len(missed) > 0 {
+			log.Warn("earlier digests were missed while the bot was down and are not posted; their articles are in this one",
+				"missed", len(missed), "first", string(missed[len(missed)-1]), "last", string(missed[0]))
+		}
+	}
+	switch {
 	case r.State == runSkipped && created:
 		s.markDone(key, day)
 		log.Warn("missed digest skipped: too late to post; its articles go into the next digest", "due", due, "note", r.Note)
@@ -515,6 +547,15 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	case r.NextAttempt.After(now):
 		s.wakeUp(key, r.NextAttempt)
 		return
+	}
+	if !created && !r.Attempting.IsZero() {
+		// The process stopped during an attempt: whether Discord created
+		// the message is unknown.
+		if r, err = s.interrupted(sub, day); err != nil {
+			log.Error("record interrupted digest attempt", "err", err)
+			return
+		}
+		log.Warn("digest post was interrupted by a stop; its outcome is unknown, so the channel is checked before posting again")
 	}
 	if late := now.Sub(due); late > s.cfg.CatchUp {
 		s.finish(sub, day, runFailed, fmt.Sprintf("it could not be posted within digest.catch_up (%s)", s.cfg.CatchUp), false)
@@ -536,6 +577,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		log.Info("digest: nothing new", "since", r.Since)
 		return
 	}
+	recorded := created // the attempt at the next part is on record
 	for i := len(r.Posted); i < len(msgs); i++ {
 		if !r.Uncertain.IsZero() && now.Sub(r.Uncertain) > nonceMemory {
 			// Discord may have forgotten the nonce: look before posting.
@@ -547,11 +589,18 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 				return
 			}
 			if found {
-				if r, err = s.partPosted(sub, day, id); err != nil {
+				if r, err = s.partPosted(sub, day, id, false); err != nil {
 					log.Error("record posted digest part", "err", err)
 					return
 				}
+				recorded = false
 				continue
+			}
+		}
+		if !recorded {
+			if err := s.attempting(sub, day); err != nil {
+				log.Error("record digest attempt", "err", err)
+				return
 			}
 		}
 		pctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
@@ -560,18 +609,23 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		var np *NotPostedError
 		switch {
 		case errors.Is(err, ErrChannelGone):
-			if _, err := s.store.remove(sub.GuildID, sub.ChannelID); err != nil {
-				log.Error("remove digest of a deleted channel", "err", err)
-			}
-			log.Warn("digest removed: its channel was deleted")
+			s.channelGone(sub, err)
+			s.finish(sub, day, runFailed, "the channel was deleted", false)
 			return
 		case errors.Is(err, ErrNoAccess):
 			reason := "Dossier may not post in this channel; give it View Channel, Send Messages and Embed Links there, then run /digest subscribe again"
-			if err := s.store.pause(sub, reason, s.now()); err != nil {
+			if _, err := s.store.pause(sub, reason, s.now(), false); err != nil {
 				log.Error("pause digest", "err", err)
 			}
 			s.finish(sub, day, runFailed, "the bot may not post in the channel", false)
 			log.Warn("digest paused: the bot may not post in the channel", "err", err)
+			return
+		case errors.Is(err, ErrRejected):
+			// The same message would be refused again: retrying cannot
+			// help, and holding its articles back would block every
+			// later digest too.
+			s.finish(sub, day, runFailed, "Discord refused the message ("+err.Error()+")", true)
+			log.Error("digest given up: Discord refused the message; its articles are not posted", "part", i+1, "of", len(msgs), "err", err)
 			return
 		case errors.As(err, &np):
 			n := s.attemptFailed(sub, day, now, np.RetryAfter, false)
@@ -582,14 +636,64 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			log.Warn("digest post unconfirmed; will retry with the same nonce", "part", i+1, "of", len(msgs), "attempt", n, "err", err)
 			return
 		}
-		if r, err = s.partPosted(sub, day, id); err != nil {
+		more := i+1 < len(msgs)
+		if r, err = s.partPosted(sub, day, id, more); err != nil {
 			log.Error("record posted digest part", "err", err)
 			return
 		}
+		recorded = more
 	}
 	s.finish(sub, day, runSent, "", true)
 	log.Info("digest posted", "articles", len(d.Items), "messages", len(msgs))
 }
+
+// missedBefore returns the days before the run due at due, latest
+// first, whose runs were due after the subscription began (or was last
+// rescheduled) but were never recorded: the bot was down. It looks back
+// a month at most.
+func (s *Service) missedBefore(sub Subscription, loc *time.Location, due time.Time) []Day {
+	var out []Day
+	at := due
+	for range 31 {
+		prev, day := Latest(sub.Time, loc, at.Add(-time.Second))
+		if prev.IsZero() || !prev.After(sub.Created) || !prev.After(sub.Rescheduled) {
+			break
+		}
+		if _, ok, err := s.store.run(sub, day); err != nil || ok {
+			break
+		}
+		out = append(out, day)
+		at = prev
+	}
+	return out
+}
+
+// channelGone pauses a subscription whose channel was deleted. It
+// reports whether there was one.
+func (s *Service) channelGone(sub Subscription, cause error) bool {
+	now := s.now()
+	reason := fmt.Sprintf("its channel was deleted; it leaves this list after %s", now.Add(goneKeep).UTC().Format(time.DateOnly))
+	ok, err := s.store.pause(sub, reason, now, true)
+	log := s.log.With("guild", sub.GuildID, "channel", sub.ChannelID)
+	switch {
+	case err != nil:
+		log.Error("pause digest of a deleted channel", "err", err)
+	case ok:
+		log.Warn("digest paused: its channel was deleted", "cause", cause)
+	}
+	return ok
+}
+
+// ChannelDeleted pauses the digest of a channel Discord says was
+// deleted, and reports whether it had one.
+func (s *Service) ChannelDeleted(guildID, channelID string) bool {
+	return s.channelGone(Subscription{GuildID: guildID, ChannelID: channelID}, errors.New("Discord reported the channel deleted"))
+}
+
+// goneKeep is how long the paused digest of a deleted channel stays
+// listed: /digest unsubscribe cannot name a channel that no longer
+// exists, so the bot removes it.
+const goneKeep = 7 * 24 * time.Hour
 
 // find asks the Poster whether a message is already in the channel.
 func (s *Service) find(ctx context.Context, channelID string, m Message) (string, bool, error) {
@@ -602,13 +706,43 @@ func (s *Service) find(ctx context.Context, channelID string, m Message) (string
 	return f.Find(fctx, channelID, m)
 }
 
-// partPosted records that Discord accepted the next part of a run.
-func (s *Service) partPosted(sub Subscription, day Day, id string) (run, error) {
+// partPosted records that Discord accepted the next part of a run and,
+// when more follow, that the attempt at the next one begins.
+func (s *Service) partPosted(sub Subscription, day Day, id string, more bool) (run, error) {
 	_, r, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		now := s.now()
 		r.Posted = append(r.Posted, id)
-		r.Attempts, r.NextAttempt, r.Uncertain = 0, time.Time{}, time.Time{}
-		r.Updated = s.now()
+		r.Attempts, r.NextAttempt, r.Uncertain, r.Attempting = 0, time.Time{}, time.Time{}, time.Time{}
+		if more {
+			r.Attempting = now
+		}
+		r.Updated = now
 		return found
+	})
+	return r, err
+}
+
+// attempting records that an attempt at a run's current part begins.
+func (s *Service) attempting(sub Subscription, day Day) error {
+	_, _, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		r.Attempting, r.Updated = s.now(), s.now()
+		return found
+	})
+	return err
+}
+
+// interrupted records that the attempt on record never reported back:
+// its outcome is unknown from when it began.
+func (s *Service) interrupted(sub Subscription, day Day) (run, error) {
+	_, r, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		if !found || r.Attempting.IsZero() {
+			return false
+		}
+		if r.Uncertain.IsZero() || r.Attempting.Before(r.Uncertain) {
+			r.Uncertain = r.Attempting
+		}
+		r.Attempting, r.Updated = time.Time{}, s.now()
+		return true
 	})
 	return r, err
 }
@@ -628,9 +762,14 @@ func (s *Service) attemptFailed(sub Subscription, day Day, now time.Time, wait t
 		r.Attempts++
 		n = r.Attempts
 		backoff := min(time.Minute<<min(r.Attempts-1, 5), 30*time.Minute)
+		began := r.Attempting
+		if began.IsZero() {
+			began = now
+		}
+		r.Attempting = time.Time{}
 		if uncertain {
 			if r.Uncertain.IsZero() {
-				r.Uncertain = now
+				r.Uncertain = began
 			}
 			backoff = 15 * time.Second << min(r.Attempts-1, 4)
 		}

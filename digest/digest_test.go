@@ -144,6 +144,8 @@ type harness struct {
 	logMu   *sync.Mutex
 	cfg     Config
 	svc     *Service
+	// seen are the articles in the corpus as the service knows it.
+	seen map[string]bool
 }
 
 type lockedWriter struct {
@@ -200,20 +202,28 @@ func (h *harness) tick(t time.Time) {
 	h.svc.Wait()
 }
 
-// observe records the articles whose IDs are given as entering the
-// corpus now.
+// observe has the service notice that the articles ids entered the
+// corpus, which also holds those noticed before.
 func (h *harness) observe(ids ...string) {
 	h.t.Helper()
+	if h.seen == nil {
+		h.seen = map[string]bool{}
+	}
 	var infos []search.ArticleInfo
+	found := 0
 	for _, a := range h.ix.Articles() {
 		for _, id := range ids {
 			if a.ID == id {
-				infos = append(infos, a)
+				h.seen[id] = true
+				found++
 			}
 		}
+		if h.seen[a.ID] {
+			infos = append(infos, a)
+		}
 	}
-	if len(infos) != len(ids) {
-		h.t.Fatalf("observe %v: found %d articles", ids, len(infos))
+	if found != len(ids) {
+		h.t.Fatalf("observe %v: found %d articles", ids, found)
 	}
 	if err := h.svc.Observe(infos); err != nil {
 		h.t.Fatal(err)
@@ -831,18 +841,51 @@ func TestTopicWithoutWordsIsRefused(t *testing.T) {
 	}
 }
 
-func TestDeletedChannelRemovesTheSubscription(t *testing.T) {
+// TestDeletedChannelPausesTheSubscription: a deleted channel is tried
+// once, its digest paused and listed with the reason, then removed a
+// week later, since /digest unsubscribe cannot name it any more.
+func TestDeletedChannelPausesTheSubscription(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.observe("bridge")
 	h.discord.before = func(string) error { return fmt.Errorf("404 Unknown Channel: %w", ErrChannelGone) }
 	h.tick(utc("2025-06-01 09:00"))
 	h.tick(utc("2025-06-02 09:00"))
-	if list, _ := h.svc.List("g1"); len(list) != 0 {
-		t.Errorf("subscriptions %+v; want the deleted channel's removed", list)
+	h.tick(utc("2025-06-05 09:00"))
+	list, _ := h.svc.List("g1")
+	if len(list) != 1 || !strings.Contains(list[0].Paused, "deleted") || !list[0].Next.IsZero() {
+		t.Fatalf("subscriptions %+v; want the deleted channel's paused, saying why, with no next run", list)
 	}
-	if h.discord.calls != 1 || !strings.Contains(h.log(), "digest removed") {
-		t.Errorf("%d attempts, log:\n%s\nwant one attempt and the removal logged", h.discord.calls, h.log())
+	if h.discord.calls != 1 || !strings.Contains(h.log(), "digest paused: its channel was deleted") {
+		t.Errorf("%d attempts, log:\n%s\nwant one attempt and the pause logged", h.discord.calls, h.log())
+	}
+	h.tick(utc("2025-06-08 09:30"))
+	if list, _ := h.svc.List("g1"); len(list) != 0 {
+		t.Errorf("subscriptions %+v a week later; want it removed", list)
+	}
+	if h.discord.calls != 1 {
+		t.Errorf("%d attempts; want no more after the first", h.discord.calls)
+	}
+}
+
+// TestChannelDeletedEvent pauses the digest of a channel Discord reports
+// deleted, and subscribing the channel again (were it restored) resumes
+// it.
+func TestChannelDeletedEvent(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	if !h.svc.ChannelDeleted("g1", "c1") || h.svc.ChannelDeleted("g1", "c2") {
+		t.Fatal("ChannelDeleted: want true for the subscribed channel only")
+	}
+	h.tick(utc("2025-06-01 09:00"))
+	if h.discord.calls != 0 {
+		t.Errorf("%d attempts at a deleted channel; want none", h.discord.calls)
+	}
+	h.subscribe("c1", "10:00", "UTC", "")
+	h.tick(utc("2025-06-01 10:00"))
+	if n := len(h.discord.channel("c1")); n != 1 {
+		t.Errorf("%d posts after subscribing again; want 1", n)
 	}
 }
 

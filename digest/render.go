@@ -38,7 +38,7 @@ const (
 	summaryBudget  = 700
 	quoteBudget    = 350
 	listLineBudget = 300
-	listBudget     = 3000 // per embed of the list, so two fit a message
+	listBudget     = 2900 // per embed of the list, so two (with titles) fit a message
 )
 
 // render turns a digest into the messages to post, in order: the first

@@ -54,9 +54,16 @@ type Subscription struct {
 	// digest's window, or a day before the first digest.
 	Since time.Time `json:"since"`
 	// Paused says why posting stopped (the bot may not post in the
-	// channel); "" while active.
+	// channel, or the channel was deleted); "" while active.
 	Paused   string    `json:"paused,omitempty"`
 	PausedAt time.Time `json:"paused_at,omitzero"`
+	// ChannelGone says the channel was deleted: the paused subscription
+	// is shown for a while (see goneKeep), then removed.
+	ChannelGone bool `json:"channel_gone,omitempty"`
+	// Rescheduled is when the time or zone last changed, or a paused
+	// subscription was resumed: a run due before it is not caught up,
+	// so a change never posts at once what the schedule says is next.
+	Rescheduled time.Time `json:"rescheduled,omitzero"`
 }
 
 // key is the subscription's key in the store: one per channel.
@@ -89,19 +96,30 @@ type run struct {
 	// is when to try again.
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
-	// Uncertain is when an attempt at the current part ended without
-	// knowing whether Discord created the message (zero when none did).
+	// Uncertain is when an attempt at the current part began that ended
+	// without knowing whether Discord created the message (zero when
+	// none did).
 	Uncertain time.Time `json:"uncertain,omitzero"`
-	Updated   time.Time `json:"updated"`
-	Note      string    `json:"note,omitempty"`
+	// Attempting is when the attempt at the current part in progress
+	// began. It is cleared when the outcome is recorded, so finding it
+	// set means the process stopped mid-post: the outcome is unknown.
+	Attempting time.Time `json:"attempting,omitzero"`
+	// Zone is the subscription's zone when the run was recorded.
+	Zone    string    `json:"zone,omitempty"`
+	Updated time.Time `json:"updated"`
+	Note    string    `json:"note,omitempty"`
 }
 
 func (r *run) done() bool { return r.State != runSending }
 
-// forDay reports whether the run is the one for day in loc: a run
-// recorded under the same date in another zone (the subscription moved)
-// is not.
-func (r *run) forDay(loc *time.Location, day Day) bool {
+// forDay reports whether the run is sub's run for day in loc. A run
+// recorded in another zone (the subscription moved) is for day only when
+// its local date in the new zone is day; in the same zone it always is,
+// even when day had no such time (a zone that skipped a date).
+func (r *run) forDay(sub Subscription, loc *time.Location, day Day) bool {
+	if r.Zone != "" && r.Zone == sub.Zone {
+		return r.Day == day
+	}
 	return Day(r.Due.In(loc).Format(time.DateOnly)) == day
 }
 
@@ -176,8 +194,11 @@ func (s *Store) upsert(sub Subscription, firstRun time.Time) (Subscription, bool
 			return err
 		}
 		if existed = ok; ok {
+			if cur.Time != sub.Time || cur.Zone != sub.Zone || cur.Paused != "" {
+				cur.Rescheduled = sub.Created
+			}
 			cur.ChannelName, cur.Time, cur.Zone, cur.Topic, cur.By = sub.ChannelName, sub.Time, sub.Zone, sub.Topic, sub.By
-			cur.Paused, cur.PausedAt = "", time.Time{}
+			cur.Paused, cur.PausedAt, cur.ChannelGone = "", time.Time{}, false
 			sub = cur
 		} else {
 			sub.Since = firstRun.Add(-24 * time.Hour)
@@ -238,18 +259,25 @@ func (s *Store) remove(guildID, channelID string) (bool, error) {
 	return existed, err
 }
 
-// pause marks a subscription paused, in one transaction.
-func (s *Store) pause(sub Subscription, reason string, at time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+// pause marks a subscription paused, in one transaction; gone says its
+// channel was deleted. It reports whether there was one to pause.
+func (s *Store) pause(sub Subscription, reason string, at time.Time, gone bool) (bool, error) {
+	var found bool
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs)
 		var cur Subscription
 		ok, err := getJSON(b, []byte(sub.key()), &cur)
 		if err != nil || !ok {
 			return err
 		}
-		cur.Paused, cur.PausedAt = reason, at
+		found = true
+		if cur.Paused != "" && cur.ChannelGone == gone {
+			return nil // paused already: keep the first reason and time
+		}
+		cur.Paused, cur.PausedAt, cur.ChannelGone = reason, at, gone
 		return putJSON(b, []byte(cur.key()), cur)
 	})
+	return found, err
 }
 
 // subscriptions lists the subscriptions of a guild ("" for all), by
@@ -395,12 +423,17 @@ type seenArticle struct {
 type firstSeenRecord struct {
 	At   time.Time `json:"at"`
 	Hash string    `json:"hash,omitempty"`
+	// Gone says the article left the corpus. Its record stays, so that
+	// the same content coming back (a file restored, or moved) keeps its
+	// time; other content under its ID is a new article.
+	Gone bool `json:"gone,omitempty"`
 }
 
-// observe records the first-seen time of the articles not seen before,
-// reading the clock inside the transaction and keeping the time above
-// every digest window already closed. An article whose content is that
-// of one seen before (a file moved or renamed) keeps the earlier time.
+// observe records the corpus as it is now: the first-seen time of the
+// articles not seen before, read from the clock inside the transaction
+// and kept above every digest window already closed, and which recorded
+// articles have left. An article whose content is that of one seen
+// before (a file moved, renamed or restored) keeps the earlier time.
 // On the first observation of a corpus (a new state file, or a corpus
 // from another source), an article's time is its file's modification
 // time when that is earlier, so a corpus that was there before the bot
@@ -413,14 +446,30 @@ func (s *Store) observe(articles []seenArticle, source string, now func() time.T
 		if hw := getTime(meta, metaHighWater); !at.After(hw) {
 			at = hw.Add(time.Millisecond)
 		}
-		k, _ := b.Cursor().First()
-		first := k == nil || string(meta.Get(metaSource)) != source
-		if err := meta.Put(metaSource, []byte(source)); err != nil {
-			return err
+		old := meta.Get(metaSource)
+		first := old == nil || string(old) != source
+		if first {
+			if err := meta.Put(metaSource, []byte(source)); err != nil {
+				return err
+			}
 		}
+		present := make(map[string]bool, len(articles))
 		var byHash map[string]time.Time
 		for _, a := range articles {
-			if b.Get([]byte(a.ID)) != nil {
+			present[a.ID] = true
+			var rec firstSeenRecord
+			ok, err := getJSON(b, []byte(a.ID), &rec)
+			if err != nil {
+				return err
+			}
+			if ok && !rec.Gone {
+				continue
+			}
+			if ok && rec.Hash == a.Hash && a.Hash != "" {
+				rec.Gone = false // back as it was
+				if err := putJSON(b, []byte(a.ID), rec); err != nil {
+					return err
+				}
 				continue
 			}
 			if byHash == nil {
@@ -428,12 +477,14 @@ func (s *Store) observe(articles []seenArticle, source string, now func() time.T
 				b.ForEach(func(k, v []byte) error {
 					var r firstSeenRecord
 					if json.Unmarshal(v, &r) == nil && r.Hash != "" {
-						byHash[r.Hash] = r.At
+						if t, ok := byHash[r.Hash]; !ok || r.At.Before(t) {
+							byHash[r.Hash] = r.At
+						}
 					}
 					return nil
 				})
 			}
-			rec := firstSeenRecord{At: at, Hash: a.Hash}
+			rec = firstSeenRecord{At: at, Hash: a.Hash}
 			if t, ok := byHash[a.Hash]; ok && a.Hash != "" {
 				rec.At = t
 			} else if first && !a.Modified.IsZero() && a.Modified.Before(at) {
@@ -446,6 +497,25 @@ func (s *Store) observe(articles []seenArticle, source string, now func() time.T
 				byHash[a.Hash] = rec.At
 			}
 			added++
+		}
+		// Mark the articles that left. Keys are cheap to walk; only the
+		// few that left are decoded.
+		var left []string
+		b.ForEach(func(k, _ []byte) error {
+			if !present[string(k)] {
+				left = append(left, string(k))
+			}
+			return nil
+		})
+		for _, id := range left {
+			var rec firstSeenRecord
+			if ok, err := getJSON(b, []byte(id), &rec); err != nil || !ok || rec.Gone {
+				continue
+			}
+			rec.Gone = true
+			if err := putJSON(b, []byte(id), rec); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -461,7 +531,9 @@ func (s *Store) firstSeen() (map[string]time.Time, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("first seen %q: %w", k, err)
 			}
-			out[string(k)] = r.At
+			if !r.Gone {
+				out[string(k)] = r.At
+			}
 			return nil
 		})
 	})

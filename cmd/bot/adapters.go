@@ -66,7 +66,7 @@ func (d digestCommands) Preview(ctx context.Context, guildID, channelID string) 
 	if err != nil {
 		return commands.DigestPreview{}, err
 	}
-	out := commands.DigestPreview{Subscribed: p.Subscribed, Paused: p.Paused}
+	out := commands.DigestPreview{Subscribed: p.Subscribed, Paused: p.Paused, Since: p.Since}
 	for _, m := range p.Messages {
 		out.Messages = append(out.Messages, commandsMessage(m))
 	}
@@ -112,9 +112,9 @@ func (p poster) Find(ctx context.Context, channelID string, m digest.Message) (s
 }
 
 // postError classifies a failed post for the digest package: a channel
-// that is gone or closed, a request Discord certainly did not carry out
-// (it refused it, rate-limited it, or never got it), or an unknown
-// outcome.
+// that is gone or closed, a message Discord refused as malformed, a
+// request Discord certainly did not carry out (it rate-limited it, or
+// never got it), or an unknown outcome.
 func postError(err error) error {
 	var rl *discordgo.RateLimitError
 	var re *discordgo.RESTError
@@ -128,6 +128,8 @@ func postError(err error) error {
 		return fmt.Errorf("%w: %w", digest.ErrNoAccess, err)
 	case errors.As(err, &rl):
 		return &digest.NotPostedError{RetryAfter: rl.RetryAfter, Err: err}
+	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusBadRequest:
+		return fmt.Errorf("%w: %w", digest.ErrRejected, err)
 	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 400 && re.Response.StatusCode < 500 && re.Response.StatusCode != http.StatusRequestTimeout:
 		return &digest.NotPostedError{Err: err}
 	case errors.As(err, &op) && op.Op == "dial":

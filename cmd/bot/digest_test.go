@@ -477,20 +477,29 @@ func (r *digestRig) postAttempts() []fakediscord.Request {
 	return out
 }
 
-// TestDigestLostChannel loses the digest's channel: a deleted channel
-// takes its subscription with it; a channel closed to the bot pauses its
-// subscription, which /digest list shows. Neither is retried.
+// TestDigestLostChannel loses the digest's channel: deleted (found on
+// posting, or reported by the gateway) or closed to the bot. Each pauses
+// the subscription, which /digest list shows with the reason, and none
+// is retried.
 func TestDigestLostChannel(t *testing.T) {
 	for _, c := range []struct {
-		name     string
-		lose     func(r *digestRig)
-		wantLog  string
-		wantList string
+		name      string
+		lose      func(r *digestRig)
+		wantLog   string
+		wantList  string
+		wantPosts int
 	}{
-		{"deleted", func(r *digestRig) { r.fake.RemoveChannel(digestChannel) }, "digest removed", "No channel of this server has a digest"},
+		{"deleted", func(r *digestRig) { r.fake.RemoveChannel(digestChannel) }, "digest paused: its channel was deleted", "its channel was deleted", 1},
+		{"deleted, as the gateway says", func(r *digestRig) {
+			r.fake.RemoveChannel(digestChannel)
+			if err := r.fake.Dispatch("CHANNEL_DELETE", map[string]any{"id": digestChannel, "type": 0, "guild_id": serveGuild, "name": "briefing"}); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the pause on CHANNEL_DELETE", func() bool { return strings.Contains(r.s.stderr.String(), "digest paused") })
+		}, "digest paused: its channel was deleted", "its channel was deleted", 0},
 		{"closed to the bot", func(r *digestRig) {
 			r.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusForbidden, `{"message": "Missing Access", "code": 50001}`, nil)
-		}, "digest paused", "Paused"},
+		}, "digest paused", "Paused", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newDigestRig(t, at("2025-06-02 07:00"))
@@ -507,8 +516,8 @@ func TestDigestLostChannel(t *testing.T) {
 			if !strings.Contains(text(m), c.wantList) {
 				t.Errorf("/digest list shows %q; want %q", text(m), c.wantList)
 			}
-			if n := len(r.postAttempts()); n != 1 {
-				t.Errorf("%d attempts to post; want 1", n)
+			if n := len(r.postAttempts()); n != c.wantPosts {
+				t.Errorf("%d attempts to post; want %d", n, c.wantPosts)
 			}
 		})
 	}
@@ -532,5 +541,14 @@ func TestDigestPreviewInTheChannel(t *testing.T) {
 	}
 	if flags, _ := m["flags"].(float64); int(flags)&64 == 0 {
 		t.Errorf("the preview is not private")
+	}
+
+	// Once the digest is out, nothing is new: the preview says the
+	// digest would post nothing (digest.post_empty is off).
+	r.clock.Set(at("2025-06-02 09:00"))
+	eventually(t, "the digest posted", func() bool { return strings.Contains(r.s.stderr.String(), "digest posted") })
+	_, m = r.interact(in)
+	if got := text(m); !strings.Contains(got, "would post nothing") || strings.Contains(got, "Ferry Service") {
+		t.Errorf("/digest preview after the digest shows %q; want it to say nothing would be posted", got)
 	}
 }

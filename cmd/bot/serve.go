@@ -164,15 +164,10 @@ func (a *app) serve(ctx context.Context) error {
 		session.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			log.Info("guild available", "guild", g.ID, "name", g.Name)
 		})
-		// A deleted channel takes its digest with it.
+		// A deleted channel's digest is paused (and removed a week later).
 		session.AddHandler(func(_ *discordgo.Session, c *discordgo.ChannelDelete) {
-			if c.Channel == nil {
-				return
-			}
-			if ok, err := digests.Unsubscribe(c.GuildID, c.ID); err != nil {
-				log.Error("remove digest of a deleted channel", "channel", c.ID, "err", err)
-			} else if ok {
-				log.Info("digest removed: its channel was deleted", "guild", c.GuildID, "channel", c.ID)
+			if c.Channel != nil {
+				digests.ChannelDeleted(c.GuildID, c.ID)
 			}
 		})
 		removeGateway = router.ServeGateway(work, session, rest)

@@ -1,0 +1,265 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// TestKilledAfterDiscordAcceptedThePost stops the process after Discord
+// created the message and before the bot recorded it, then starts again
+// on the same state: soon (Discord still remembers the nonce) and late
+// (it does not, so the channel is read first). The channel gets one
+// digest either way; without a way to read the channel, the bot gives
+// the day up rather than risk a second post.
+func TestKilledAfterDiscordAcceptedThePost(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		restart   time.Duration
+		canFind   bool
+		wantPosts int
+		wantState string
+	}{
+		{"restart within the nonce's life", 2 * time.Minute, false, 1, runSent},
+		{"restart after it, channel readable", 40 * time.Minute, true, 1, runSent},
+		{"restart after it, channel unreadable", 40 * time.Minute, false, 1, runFailed},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+			if c.canFind {
+				h.cfg.Poster = finder{h.discord, nil}
+			}
+			h.subscribe("c1", "09:00", "UTC", "")
+			h.observe("bridge")
+
+			// The first process posts and never hears back.
+			killed := make(chan struct{})
+			posted := make(chan struct{})
+			h.discord.after = func(string) error { close(posted); <-killed; return errors.New("killed") }
+			old := New(h.cfg)
+			h.clock.Set(utc("2025-06-01 09:00"))
+			old.Tick(context.Background())
+			<-posted
+			h.discord.mu.Lock()
+			h.discord.after = nil
+			h.discord.mu.Unlock()
+
+			// The second process starts on the same state file.
+			h.restart()
+			start := utc("2025-06-01 09:00").Add(c.restart)
+			for now := start; now.Before(start.Add(2 * time.Hour)); now = now.Add(time.Minute) {
+				h.tick(now)
+			}
+			close(killed)
+			old.Wait()
+
+			if n := len(h.discord.channel("c1")); n != c.wantPosts {
+				t.Errorf("%d posts; want %d", n, c.wantPosts)
+			}
+			sub, _, _ := h.store.subscription("g1", "c1")
+			if r, _, _ := h.store.run(sub, "2025-06-01"); r.State != c.wantState {
+				t.Errorf("run %s (%s); want %s", r.State, r.Note, c.wantState)
+			}
+		})
+	}
+}
+
+// TestZoneThatSkippedADay: Samoa skipped 30 December 2011. Its digest
+// is posted once, at the first instant after, and a restart does not
+// post it again.
+func TestZoneThatSkippedADay(t *testing.T) {
+	start := time.Date(2011, 12, 28, 12, 0, 0, 0, time.UTC)
+	h := newHarness(t, threeArticles(), start, func(c *Config) { c.PostEmpty = true })
+	h.subscribe("c1", "09:00", "Pacific/Apia", "")
+	loc, _ := LoadZone("Pacific/Apia")
+	end := time.Date(2012, 1, 2, 12, 0, 0, 0, time.UTC)
+	for now := start; now.Before(end); now = now.Add(10 * time.Minute) {
+		if now.Minute() == 0 {
+			h.restart() // every hour, as if the bot were restarted
+		}
+		h.tick(now)
+	}
+	days := map[string]int{}
+	for _, p := range h.discord.channel("c1") {
+		days[p.at.In(loc).Format(time.DateOnly)+" "+p.at.In(loc).Format("15:04")]++
+	}
+	// 28 and 29 Dec 09:00, 31 Dec 00:00 (for the 30th, which did not
+	// exist), 31 Dec 09:00, 1 and 2 Jan 09:00.
+	want := map[string]int{"2011-12-28 09:00": 1, "2011-12-29 09:00": 1, "2011-12-31 00:00": 1, "2011-12-31 09:00": 1, "2012-01-01 09:00": 1, "2012-01-02 09:00": 1}
+	if fmt.Sprint(days) != fmt.Sprint(want) {
+		t.Errorf("posts (Apia time) %v; want %v", days, want)
+	}
+}
+
+// TestReaddedPathIsNew: an article deleted and another added under the
+// same file name is new; the same article restored keeps its old time.
+func TestReaddedPathIsNew(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	sync := func(fsys fstest.MapFS) {
+		t.Helper()
+		if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.svc.Observe(h.ix.Articles()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sync(threeArticles())
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.tick(utc("2025-06-01 09:00"))
+
+	without := threeArticles()
+	delete(without, "bridge.txt")
+	h.clock.Set(utc("2025-06-01 10:00"))
+	sync(without)
+	h.clock.Set(utc("2025-06-01 11:00"))
+	sync(threeArticles()) // the same bridge article, restored
+	h.tick(utc("2025-06-02 09:00"))
+	if n := len(h.discord.channel("c1")); n != 1 {
+		t.Errorf("%d posts after an article was restored; want none beyond the first day's", n-1)
+	}
+
+	h.clock.Set(utc("2025-06-02 10:00"))
+	sync(without)
+	replaced := threeArticles()
+	replaced["bridge.txt"] = &fstest.MapFile{Data: []byte(articleText("Ferry Timetable Changes", "ferry timetable"))}
+	h.clock.Set(utc("2025-06-02 11:00"))
+	sync(replaced)
+	h.tick(utc("2025-06-03 09:00"))
+	posts := h.discord.channel("c1")
+	if len(posts) != 2 || !strings.Contains(titles(posts[1].message), "Ferry Timetable") {
+		t.Errorf("%d posts; want the new article under the old file name in the 3 June digest", len(posts))
+	}
+}
+
+// TestRescheduling: changing the time or zone, or resuming a paused
+// digest, never posts at once a run the new schedule puts in the past;
+// the next digest is when the reply says, with nothing lost.
+func TestRescheduling(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		first      [2]string // time and zone before
+		at         string    // when the change is made (UTC)
+		then       [2]string // after
+		wantNext   string    // UTC
+		pauseFirst bool
+	}{
+		{"earlier in the day, already past", [2]string{"18:00", "UTC"}, "2025-06-02 10:00", [2]string{"09:00", "UTC"}, "2025-06-03 09:00", false},
+		{"to a zone where the time has passed", [2]string{"09:00", "Asia/Tokyo"}, "2025-06-02 10:00", [2]string{"09:00", "UTC"}, "2025-06-03 09:00", false},
+		{"later the same day", [2]string{"09:00", "UTC"}, "2025-06-02 08:00", [2]string{"18:00", "UTC"}, "2025-06-02 18:00", false},
+		{"resumed after a pause", [2]string{"09:00", "UTC"}, "2025-06-02 10:00", [2]string{"09:00", "UTC"}, "2025-06-03 09:00", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+			h.observe("bridge")
+			h.subscribe("c1", c.first[0], c.first[1], "")
+			h.tick(utc("2025-06-01 23:00")) // the first day's digest
+			if c.pauseFirst {
+				sub, _, _ := h.store.subscription("g1", "c1")
+				h.store.pause(sub, "no access", utc("2025-06-02 08:00"), false)
+			}
+			h.clock.Set(utc("2025-06-01 23:30"))
+			h.observe("library")
+			h.clock.Set(utc(c.at))
+			_, next, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: c.then[0], Zone: c.then[1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !next.Equal(utc(c.wantNext)) {
+				t.Errorf("next %v; want %s", next.UTC(), c.wantNext)
+			}
+			before := len(h.discord.channel("c1"))
+			for now := utc(c.at); now.Before(utc(c.wantNext).Add(time.Hour)); now = now.Add(10 * time.Minute) {
+				h.tick(now)
+			}
+			posts := h.discord.channel("c1")[before:]
+			if len(posts) != 1 || posts[0].at.Before(next) {
+				var at []string
+				for _, p := range posts {
+					at = append(at, p.at.UTC().Format(time.DateTime))
+				}
+				t.Fatalf("posts at %v; want one, at %v", at, next.UTC())
+			}
+			if !strings.Contains(titles(posts[0].message), "Library Hours") {
+				t.Errorf("digest %q; want the article that came in meanwhile", titles(posts[0].message))
+			}
+		})
+	}
+}
+
+// TestRefusedMessageDoesNotBlockLaterDigests: a message Discord refuses
+// as malformed is not retried all day, and its articles do not hold up
+// the next digests.
+func TestRefusedMessageDoesNotBlockLaterDigests(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	h.discord.before = func(string) error {
+		return fmt.Errorf("HTTP 400 Bad Request, {\"code\": 50035}: %w", ErrRejected)
+	}
+	for now := utc("2025-06-01 09:00"); now.Before(utc("2025-06-01 12:00")); now = now.Add(time.Minute) {
+		h.tick(now)
+	}
+	if h.discord.calls != 1 {
+		t.Errorf("%d attempts at a refused message; want 1", h.discord.calls)
+	}
+	if list, _ := h.svc.List("g1"); len(list) != 1 || !strings.Contains(list[0].Last, "refused") {
+		t.Errorf("list %+v; want the refusal shown", list)
+	}
+	h.discord.before = nil
+	h.clock.Set(utc("2025-06-01 20:00"))
+	h.observe("library")
+	h.tick(utc("2025-06-02 09:00"))
+	posts := h.discord.channel("c1")
+	if len(posts) != 1 || strings.Contains(titles(posts[0].message), "Bridge") || !strings.Contains(titles(posts[0].message), "Library") {
+		t.Errorf("%d posts; want the next day's digest with the new article only", len(posts))
+	}
+	if !strings.Contains(h.log(), "Discord refused the message") {
+		t.Errorf("log:\n%s\nwant the refusal logged", h.log())
+	}
+}
+
+// TestDaysMissedWhileDownAreLogged: after three days down, the latest
+// missed digest is posted (within the catch-up window) and the earlier
+// ones are logged, not posted.
+func TestDaysMissedWhileDownAreLogged(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	h.tick(utc("2025-06-01 09:00"))
+	h.clock.Set(utc("2025-06-01 12:00"))
+	h.observe("library")
+	h.restart()
+	h.tick(utc("2025-06-04 10:00"))
+	posts := h.discord.channel("c1")
+	if len(posts) != 2 || !strings.Contains(titles(posts[1].message), "Library") {
+		t.Errorf("%d posts; want the 4 June digest, with what came in while down", len(posts))
+	}
+	if log := h.log(); !strings.Contains(log, "earlier digests were missed") || !strings.Contains(log, "missed=2") {
+		t.Errorf("log:\n%s\nwant the two missed days logged", log)
+	}
+}
+
+// TestPreviewShowsWhatWouldBePosted: with nothing new, a preview shows
+// no message when such a day posts none, and the line when it posts one.
+func TestPreviewShowsWhatWouldBePosted(t *testing.T) {
+	for _, postEmpty := range []bool{false, true} {
+		h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), func(c *Config) { c.PostEmpty = postEmpty })
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.clock.Set(utc("2025-06-01 08:00"))
+		p, err := h.svc.Preview(context.Background(), "g1", "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(p.Messages); (got == 1) != postEmpty || got > 1 {
+			t.Errorf("post_empty %v: %d messages; want %d", postEmpty, got, map[bool]int{true: 1}[postEmpty])
+		}
+		if !p.Since.Equal(utc("2025-05-31 09:00")) {
+			t.Errorf("since %v; want a day before the first digest", p.Since)
+		}
+	}
+}
