@@ -88,8 +88,26 @@ func (a *app) ask(ctx context.Context, q search.Query, asJSON bool) error {
 		return writeJSON(a.stdout, askJSON(res))
 	}
 	r := newRenderer(a.stdout)
+	r.filters = describeFilters(q)
 	r.answer(res)
 	return nil
+}
+
+// describeFilters names a query's filters as they were given.
+func describeFilters(q search.Query) string {
+	var out []string
+	for _, f := range []struct{ flag, value string }{{"--source", q.Source}, {"--speaker", q.Speaker}} {
+		if v := strings.TrimSpace(f.value); v != "" {
+			out = append(out, fmt.Sprintf("%s %q", f.flag, v))
+		}
+	}
+	if !q.Since.IsZero() {
+		out = append(out, "--since "+q.Since.Format(time.DateOnly))
+	}
+	if !q.Until.IsZero() {
+		out = append(out, "--until "+q.Until.Format(time.DateOnly))
+	}
+	return strings.Join(out, " ")
 }
 
 // The --json shapes of DESIGN.md.

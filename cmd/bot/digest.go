@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/dossier-bot/dossier/digest"
+	"github.com/dossier-bot/dossier/search"
 )
 
 func (a *app) digestCmd() *cobra.Command {
@@ -35,6 +36,9 @@ func (a *app) digestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if t := strings.TrimSpace(topic); t != "" && len(search.Terms(t)) == 0 {
+				return usagef("--topic %q has no word to match articles by: give a subject, such as Iran or elections, or leave it out", t)
+			}
 			return a.digestPreview(cmd.Context(), window, topic, asJSON)
 		},
 	}
@@ -54,8 +58,8 @@ func parseSince(s string) (time.Duration, error) {
 		}
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, usagef("--since %q is not a duration: write e.g. 24h, 90m or 7d", s)
+	if err != nil || d <= 0 || d > 366*24*time.Hour {
+		return 0, usagef("--since %q is not a duration of up to a year: write e.g. 24h, 90m or 7d", s)
 	}
 	return d, nil
 }

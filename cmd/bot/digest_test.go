@@ -436,8 +436,12 @@ func TestDigestPreviewCommand(t *testing.T) {
 		t.Errorf("--json %+v; want the ferry article with a two-sentence summary and Ewan Rae's quotation", d)
 	}
 	a = &app{stdout: &stdout, stderr: &stderr, env: []string{"PATH=" + os.Getenv("PATH")}}
-	if code := a.run(context.Background(), []string{"--corpus", dir, "--data", data, "digest", "preview", "--since", "soon"}); code != 2 {
-		t.Errorf("--since soon: exit %d; want 2", code)
+	for _, bad := range [][]string{{"--since", "soon"}, {"--since", "-5h"}, {"--since", "1000000h"}, {"--topic", "the"}} {
+		stderr.Reset()
+		args := append([]string{"--corpus", dir, "--data", data, "digest", "preview"}, bad...)
+		if code := a.run(context.Background(), args); code != 2 || !strings.Contains(stderr.String(), bad[0]) {
+			t.Errorf("%v: exit %d, %q; want 2 and a message naming %s", bad, code, stderr.String(), bad[0])
+		}
 	}
 }
 

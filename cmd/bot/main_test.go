@@ -150,6 +150,22 @@ func TestAskSpellingAndNoResults(t *testing.T) {
 	}
 }
 
+// TestAskWithFiltersThatMatchNothing names the filter, not the
+// question, as what found nothing.
+func TestAskWithFiltersThatMatchNothing(t *testing.T) {
+	data := t.TempDir()
+	for _, args := range [][]string{
+		{"--source", "no such article"},
+		{"--speaker", "Nobody Atall"},
+		{"--until", "1990-01-01"},
+	} {
+		code, out, _ := dossier(t, data, append(append([]string{"ask"}, args...), "polonium")...)
+		if code != 0 || !strings.Contains(out, args[0]) || !strings.Contains(out, "Leave the filters out") {
+			t.Errorf("ask %v polonium: exit %d, output:\n%s\nwant the filter named as what found nothing", args, code, out)
+		}
+	}
+}
+
 func TestExitStatus(t *testing.T) {
 	data := t.TempDir()
 	for _, c := range []struct {

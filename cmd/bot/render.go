@@ -22,6 +22,9 @@ type renderer struct {
 	w     io.Writer
 	width int
 	color bool
+	// filters describes the question's filters ("--source x"), for a
+	// reply that finds nothing.
+	filters string
 }
 
 func newRenderer(w io.Writer) *renderer {
@@ -61,6 +64,11 @@ func (r *renderer) answer(res *search.Results) {
 			fixes = append(fixes, c.From+" → "+c.To)
 		}
 		fmt.Fprintf(r.w, "%s %s (%s)\n\n", r.style("Did you mean:", ansiDim), r.style(res.Suggestion, ansiBold), strings.Join(fixes, ", "))
+	}
+	if len(res.Hits) == 0 && r.filters != "" {
+		fmt.Fprintf(r.w, "No passage answers “%s” with %s.\n", res.Query, r.filters)
+		fmt.Fprintln(r.w, "\nLeave the filters out to search every article.")
+		return
 	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(r.w, "No passage answers “%s”.\n", res.Query)
