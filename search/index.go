@@ -64,6 +64,11 @@ type Index struct {
 	cat     *catalog
 
 	syncMu sync.Mutex // one Sync at a time
+	// skips holds the files skipped by the syncs so far, by path, with
+	// the version (size and time) skipped: a skip is logged once per
+	// version, and a file skipped for what it holds is not read again
+	// until it changes. Guarded by syncMu.
+	skips map[string]skipNote
 
 	// explain, when set (by tests), receives the ranking features of every
 	// scored passage.
@@ -99,7 +104,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, log: logger, an: newAnalyzer(), lock: lock}
+	ix := &Index{dir: dir, log: logger, an: newAnalyzer(), lock: lock, skips: make(map[string]skipNote)}
 	ix.aliases = newAliasTable(ix.an, opts.Aliases)
 	if err := ix.open(); err != nil {
 		lock.unlock()
@@ -272,10 +277,14 @@ func (ix *Index) Rebuild() error {
 type SyncReport struct {
 	New, Changed, Removed, Unchanged int
 	Articles, Passages               int // in the index after the sync
-	// Skipped lists files that could not be indexed, with the reason.
+	// Skipped lists files that could not be indexed, with the reason:
+	// every such file, at every sync. The Index's logger gets a warning
+	// for each only once per version of the file (its size and time).
 	Skipped []SkippedFile
-	// Unsettled lists files left for a later sync because they were
-	// modified within SyncOptions.Settle.
+	// Unsettled lists files left for a later sync, their earlier version
+	// (if any) still indexed: files modified within SyncOptions.Settle
+	// (when the sync listed them, or when it read them), and files that
+	// changed or disappeared while the sync read them.
 	Unsettled []string
 	Took      time.Duration
 }
@@ -325,58 +334,116 @@ type corpusFile struct {
 	modTime int64
 }
 
+// skipNote is a file a sync skipped, with the version it skipped.
+type skipNote struct {
+	SkippedFile
+	size, modTime int64
+	// content is set when the file was skipped for what it holds (binary,
+	// empty, too large), not for an error reading it: the same version
+	// is skipped again without reading it.
+	content bool
+}
+
+// modTimeOf returns a file's modification time in Unix nanoseconds, or 0
+// when the file system does not keep times.
+func modTimeOf(info fs.FileInfo) int64 {
+	if t := info.ModTime(); !t.IsZero() {
+		return t.UnixNano()
+	}
+	return 0
+}
+
 // walkCorpus lists the article files of fsys, recursively, skipping
-// hidden directories.
-func walkCorpus(fsys fs.FS) ([]corpusFile, []SkippedFile, error) {
+// hidden directories, and the files it skips with the reason: two files
+// with one article ID (the first in walk order is kept), broken links,
+// directories it cannot read.
+//
+// A symbolic link to a file is followed. A symbolic link to a directory
+// is not: it is reported as skipped, so that the user knows. Following
+// it would need a guard against loops, could take the corpus outside its
+// folder, and its files would change unseen, since the watcher
+// (corpus.Folder.Watch) does not watch through links either.
+func walkCorpus(fsys fs.FS) ([]corpusFile, []skipNote, error) {
 	var files []corpusFile
-	var skipped []SkippedFile
+	var skipped []skipNote
+	skip := func(p string, info fs.FileInfo, reason string) {
+		n := skipNote{SkippedFile: SkippedFile{Path: p, Reason: reason}}
+		if info != nil {
+			n.size, n.modTime = info.Size(), modTimeOf(info)
+		}
+		skipped = append(skipped, n)
+	}
 	seen := make(map[string]string)
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err
 			}
-			skipped = append(skipped, SkippedFile{Path: p, Reason: err.Error()})
+			skip(p, nil, err.Error())
 			return nil
 		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
+		if d.IsDir() {
+			return nil
+		}
+		var info fs.FileInfo
+		if d.Type()&fs.ModeSymlink != 0 {
+			linkInfo, _ := d.Info()
+			target, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil && IsArticleFile(p):
+				skip(p, linkInfo, brokenLink(fsys, p, err))
+				return nil
+			case err != nil:
+				return nil // not an article's name: not ours to report
+			case target.IsDir():
+				skip(p, linkInfo, "a symbolic link to a folder, which is not followed: move the folder into the corpus, or link its files one by one")
+				return nil
+			}
+			info = target // a link to a file: the file
+		}
 		if !IsArticleFile(p) {
 			return nil
 		}
-		info, err := d.Info()
-		if err == nil && info.Mode()&fs.ModeSymlink != 0 {
-			info, err = fs.Stat(fsys, p) // follow a link to a file
-		}
-		if err != nil {
-			skipped = append(skipped, SkippedFile{Path: p, Reason: err.Error()})
-			return nil
+		if info == nil {
+			if info, err = d.Info(); err != nil {
+				skip(p, nil, err.Error())
+				return nil
+			}
 		}
 		if !info.Mode().IsRegular() {
-			skipped = append(skipped, SkippedFile{Path: p, Reason: "not a regular file"})
+			skip(p, info, "not a regular file")
 			return nil
 		}
 		id := IDFromPath(p)
 		if other, dup := seen[id]; dup {
-			skipped = append(skipped, SkippedFile{Path: p, Reason: fmt.Sprintf("same article ID %q as %s; rename one of them", id, other)})
+			skip(p, info, fmt.Sprintf("same article ID %q as %s; rename one of them", id, other))
 			return nil
 		}
 		seen[id] = p
-		var mod int64 // 0: unknown (an fs.FS may not keep times)
-		if t := info.ModTime(); !t.IsZero() {
-			mod = t.UnixNano()
-		}
-		files = append(files, corpusFile{path: p, id: id, size: info.Size(), modTime: mod})
+		files = append(files, corpusFile{path: p, id: id, size: info.Size(), modTime: modTimeOf(info)})
 		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read corpus: %w", err)
 	}
 	return files, skipped, nil
+}
+
+// brokenLink says why a symbolic link to an article cannot be followed.
+func brokenLink(fsys fs.FS, p string, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "a symbolic link that cannot be followed: " + err.Error()
+	}
+	if target, lerr := fs.ReadLink(fsys, p); lerr == nil {
+		return fmt.Sprintf("a broken symbolic link: its target %s does not exist", target)
+	}
+	return "a broken symbolic link: its target does not exist"
 }
 
 // Sync brings the index up to date with the articles in fsys: new files
@@ -392,8 +459,11 @@ func (ix *Index) Sync(ctx context.Context, fsys fs.FS) (SyncReport, error) {
 type SyncOptions struct {
 	// Settle leaves alone a new or changed file modified less than Settle
 	// ago (it may still be being written): it keeps its earlier version,
-	// if any, and is listed in SyncReport.Unsettled for a later sync.
-	// Zero reads every file as it is.
+	// if any, and is listed in SyncReport.Unsettled for a later sync. The
+	// time is checked when the sync lists the folder, and again after it
+	// reads the file, which may be much later in a long sync. Zero reads
+	// every file as it is. Whatever Settle says, a file that changes
+	// while it is read, or disappears before, is left for a later sync.
 	Settle time.Duration
 	// Exempt lists files (slash paths under the corpus) read as they
 	// are whatever Settle says: files known to be complete.
@@ -413,11 +483,14 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 	if err := ix.recover(); err != nil {
 		return rep, err
 	}
-	files, skipped, err := walkCorpus(fsys)
+	files, skips, err := walkCorpus(fsys)
 	if err != nil {
 		return rep, err
 	}
-	rep.Skipped = skipped
+	skipped := make(map[string]bool)
+	for _, n := range skips {
+		ix.noteSkip(&rep, n, skipped)
+	}
 
 	ix.mu.RLock()
 	known := make(map[string]*articleRec, len(ix.articles))
@@ -426,23 +499,36 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 	}
 	ix.mu.RUnlock()
 
+	// fresh reports whether a file modified at mod (Unix nanoseconds) may
+	// still be being written at now. A clock far off the file system's (a
+	// network share) makes the age meaningless either way; only a recent
+	// time counts.
+	fresh := func(path string, mod int64, now time.Time) bool {
+		if opts.Settle <= 0 || mod == 0 || slices.Contains(opts.Exempt, path) {
+			return false
+		}
+		age := now.Sub(time.Unix(0, mod))
+		return age < opts.Settle && age > -opts.Settle
+	}
+
 	// Decide what to read: files whose size or time changed, or new ones.
 	var todo []corpusFile
 	var touched []*articleRec
 	present := make(map[string]bool, len(files))
 	for _, f := range files {
 		present[f.id] = true
-		if r := known[f.id]; r != nil && r.Path == f.path && r.Size == f.size && r.ModTime == f.modTime {
+		r := known[f.id]
+		if r != nil && r.Path == f.path && r.Size == f.size && r.ModTime == f.modTime {
 			rep.Unchanged++
 			continue
 		}
-		if opts.Settle > 0 && !slices.Contains(opts.Exempt, f.path) {
-			// A clock far off the file system's (a network share) makes
-			// the age meaningless either way; only a recent time counts.
-			if age := start.Sub(time.Unix(0, f.modTime)); age < opts.Settle && age > -opts.Settle {
-				rep.Unsettled = append(rep.Unsettled, f.path)
-				continue
-			}
+		if prev, ok := ix.skips[f.path]; ok && prev.content && r == nil && f.modTime != 0 && prev.size == f.size && prev.modTime == f.modTime {
+			ix.noteSkip(&rep, prev, skipped) // the version skipped before
+			continue
+		}
+		if fresh(f.path, f.modTime, start) {
+			rep.Unsettled = append(rep.Unsettled, f.path)
+			continue
 		}
 		todo = append(todo, f)
 	}
@@ -467,7 +553,7 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 				return
 			}
 			select {
-			case parsed <- ix.readAndParse(fsys, todo[i:min(i+chunk, len(todo))], known):
+			case parsed <- ix.readAndParse(fsys, todo[i:min(i+chunk, len(todo))], known, fresh):
 			case <-stop:
 				return
 			}
@@ -481,9 +567,13 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 		for _, pf := range results {
 			old := known[pf.file.id]
 			switch {
+			case pf.unsettled:
+				rep.Unsettled = append(rep.Unsettled, pf.file.path)
 			case pf.err != nil:
-				rep.Skipped = append(rep.Skipped, SkippedFile{Path: pf.file.path, Reason: pf.err.Error()})
-				ix.log.Warn("article skipped", "file", pf.file.path, "reason", pf.err.Error())
+				ix.noteSkip(&rep, skipNote{
+					SkippedFile: SkippedFile{Path: pf.file.path, Reason: pf.err.Error()},
+					size:        pf.file.size, modTime: pf.file.modTime, content: pf.content,
+				}, skipped)
 				if old != nil {
 					// It was indexed before and is unreadable now: drop it
 					// rather than serve stale text.
@@ -523,6 +613,13 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 	if err := ix.loadArticles(); err != nil {
 		return rep, err
 	}
+	// Forget the skips of files that are gone, settled or fixed: if they
+	// are skipped again, that is news.
+	for p := range ix.skips {
+		if !skipped[p] {
+			delete(ix.skips, p)
+		}
+	}
 	ix.mu.RLock()
 	rep.Articles, rep.Passages = len(ix.articles), ix.passages
 	ix.mu.RUnlock()
@@ -530,18 +627,33 @@ func (ix *Index) SyncWith(ctx context.Context, fsys fs.FS, opts SyncOptions) (Sy
 	return rep, nil
 }
 
+// noteSkip reports a skipped file in rep and logs a warning naming it,
+// unless the same version of the file was skipped, for the same reason,
+// by an earlier sync: a file that stays bad is not reported in the log
+// at every sync. It records the path in seen.
+func (ix *Index) noteSkip(rep *SyncReport, n skipNote, seen map[string]bool) {
+	rep.Skipped = append(rep.Skipped, n.SkippedFile)
+	seen[n.Path] = true
+	if prev, ok := ix.skips[n.Path]; !ok || prev.Reason != n.Reason || prev.size != n.size || prev.modTime != n.modTime {
+		ix.log.Warn("article skipped", "file", n.Path, "reason", n.Reason)
+	}
+	ix.skips[n.Path] = n
+}
+
 type parsedFile struct {
-	file      corpusFile
+	file      corpusFile // as read: its size and time are those of the bytes parsed
 	article   *Article
 	rec       *articleRec
 	tokens    [][]token // per passage
 	warnings  []string
 	unchanged bool
+	unsettled bool // changing or just modified: left for a later sync
 	err       error
+	content   bool // err is about what the file holds, not about reading it
 }
 
 // readAndParse reads, hashes and parses files on all CPUs.
-func (ix *Index) readAndParse(fsys fs.FS, files []corpusFile, known map[string]*articleRec) []*parsedFile {
+func (ix *Index) readAndParse(fsys fs.FS, files []corpusFile, known map[string]*articleRec, fresh func(string, int64, time.Time) bool) []*parsedFile {
 	out := make([]*parsedFile, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -551,7 +663,7 @@ func (ix *Index) readAndParse(fsys fs.FS, files []corpusFile, known map[string]*
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = ix.parseFile(fsys, files[i], known[files[i].id])
+				out[i] = ix.parseFileFresh(fsys, files[i], known[files[i].id], fresh)
 			}
 		}()
 	}
@@ -563,46 +675,105 @@ func (ix *Index) readAndParse(fsys fs.FS, files []corpusFile, known map[string]*
 	return out
 }
 
-func (ix *Index) parseFile(fsys fs.FS, f corpusFile, old *articleRec) *parsedFile {
-	pf := &parsedFile{file: f}
+// errChanging is returned by readFile for a file that changed while it
+// was read.
+var errChanging = errors.New("file changed while it was read")
+
+// readFile reads a file listed as f, and returns it as it was read: its
+// size and time are taken from the open file before and after the read,
+// and it returns errChanging when they differ or do not match the bytes
+// read (the file is being written). A file is often written long after
+// the sync listed it: a long sync reads its last files minutes later.
+func readFile(fsys fs.FS, f corpusFile) ([]byte, corpusFile, error) {
 	fh, err := fsys.Open(f.path)
 	if err != nil {
+		return nil, f, err
+	}
+	defer fh.Close()
+	before, err := fh.Stat()
+	if err != nil {
+		return nil, f, err
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxArticleBytes+1))
+	if err != nil {
+		return nil, f, err
+	}
+	after, err := fh.Stat()
+	if err != nil {
+		return nil, f, err
+	}
+	cur := f
+	cur.size, cur.modTime = after.Size(), modTimeOf(after)
+	if before.Size() != cur.size || modTimeOf(before) != cur.modTime ||
+		len(data) <= maxArticleBytes && int64(len(data)) != cur.size {
+		return nil, cur, errChanging
+	}
+	return data, cur, nil
+}
+
+// parseFile reads, hashes and parses one file, whatever its time.
+func (ix *Index) parseFile(fsys fs.FS, f corpusFile, old *articleRec) *parsedFile {
+	return ix.parseFileFresh(fsys, f, old, func(string, int64, time.Time) bool { return false })
+}
+
+// parseFileFresh reads, hashes and parses one file. A file that is
+// changing, gone, or (per fresh) modified too recently to be complete, is
+// marked unsettled: its earlier version stays indexed. That holds for a
+// file found empty or unreadable too, as a file is while an editor or a
+// copy rewrites it.
+func (ix *Index) parseFileFresh(fsys fs.FS, f corpusFile, old *articleRec, fresh func(string, int64, time.Time) bool) *parsedFile {
+	pf := &parsedFile{file: f}
+	data, cur, err := readFile(fsys, f)
+	switch {
+	case errors.Is(err, errChanging), errors.Is(err, fs.ErrNotExist):
+		// Being written, or removed or renamed since the listing: the
+		// next sync sees what became of it.
+		pf.file, pf.unsettled = cur, true
+		return pf
+	case err != nil:
+		if info, serr := fs.Stat(fsys, f.path); serr == nil && fresh(f.path, modTimeOf(info), time.Now()) {
+			pf.unsettled = true
+			return pf
+		}
 		pf.err = fmt.Errorf("unreadable: %w", err)
 		return pf
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, maxArticleBytes+1))
-	fh.Close()
-	if err != nil {
-		pf.err = fmt.Errorf("unreadable: %w", err)
+	pf.file = cur
+	if fresh(cur.path, cur.modTime, time.Now()) {
+		// Modified since the listing (or the listing was long ago): it
+		// may be half written, or just truncated by a writer about to
+		// fill it.
+		pf.unsettled = true
 		return pf
 	}
 	if len(data) > maxArticleBytes {
 		pf.err = fmt.Errorf("larger than %d MiB; split it into articles", maxArticleBytes>>20)
+		pf.content = true
 		return pf
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:16])
 	// The generation changes with the path too: a renamed file is parsed
 	// again (its format may differ) into documents of a new generation.
-	genSum := sha256.Sum256([]byte(f.path + "\x00" + hash))
+	genSum := sha256.Sum256([]byte(cur.path + "\x00" + hash))
 	gen := hex.EncodeToString(genSum[:4])
-	if old != nil && old.Hash == hash && old.Path == f.path {
+	if old != nil && old.Hash == hash && old.Path == cur.path {
 		r := *old
-		r.Size, r.ModTime = f.size, f.modTime
+		r.Size, r.ModTime = cur.size, cur.modTime
 		pf.rec, pf.unchanged = &r, true
 		return pf
 	}
-	a, warnings, err := Parse(f.path, data)
+	a, warnings, err := Parse(cur.path, data)
 	pf.warnings = warnings
 	if err != nil {
-		pf.err = err
+		pf.err, pf.content = err, true
 		return pf
 	}
 	pf.article = a
 	rec := &articleRec{
 		ID: a.ID, Path: a.Path, Title: a.Title, Author: a.Author, Publication: a.Publication,
 		Published: a.PublishedDate(), URL: a.URL, Tags: a.Tags, Dateline: a.Dateline,
-		Hash: hash, Gen: gen, Size: f.size, ModTime: f.modTime, Passages: len(a.Passages), Quotes: a.QuoteCount(),
+		Hash: hash, Gen: gen, Size: cur.size, ModTime: cur.modTime, Passages: len(a.Passages), Quotes: a.QuoteCount(),
 	}
 	pf.tokens = make([][]token, len(a.Passages))
 	for i := range a.Passages {

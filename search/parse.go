@@ -17,6 +17,11 @@ import (
 // empty, blank, or nothing but page furniture.
 var ErrNoText = errors.New("no article text")
 
+// ErrNotText is returned by Parse for a file that is not text at all: a
+// program, an image, a PDF, an archive or random bytes under an article's
+// name.
+var ErrNotText = errors.New("not a text file")
+
 // Passage size limits. A paragraph shorter than minPassageWords is merged
 // with its neighbour; one longer than maxPassageSentences sentences or
 // maxPassageWords words is split at sentence boundaries.
@@ -38,12 +43,19 @@ func IDFromPath(p string) string {
 // directory: it gives the article's ID and, by its extension, the format
 // (.md is Markdown with optional YAML front matter; anything else is plain
 // text). Parse returns ErrNoText (wrapped) when the file holds no article
-// text. The warnings say what it repaired or ignored.
+// text, and ErrNotText (wrapped) when it is not text at all. The warnings,
+// each starting with name, say what it repaired or ignored: invalid UTF-8,
+// a front matter field that is not valid (the others are kept), front
+// matter that is not closed.
 func Parse(name string, data []byte) (*Article, []string, error) {
 	var warnings []string
-	text, repaired := repairText(data)
-	if repaired {
-		warnings = append(warnings, "invalid UTF-8 repaired (bytes read as Windows-1252)")
+	warn := func(w string) { warnings = append(warnings, name+": "+w) }
+	text, ws, err := decodeText(data)
+	for _, w := range ws {
+		warn(w)
+	}
+	if err != nil {
+		return nil, warnings, fmt.Errorf("%s: %w", name, err)
 	}
 	text = normalizeText(text)
 	if strings.TrimSpace(text) == "" {
@@ -52,15 +64,19 @@ func Parse(name string, data []byte) (*Article, []string, error) {
 	ext := strings.ToLower(path.Ext(name))
 	md := ext == ".md" || ext == ".markdown"
 	var fm frontMatter
-	if y, body, ok := splitFrontMatter(text); ok && md {
-		// Front matter is metadata even when it is malformed: it is not
-		// article text.
-		text = body
-		f, err := parseFrontMatter(y)
-		if err != nil {
-			warnings = append(warnings, err.Error()+"; the article's metadata comes from its text")
-		} else {
-			fm = f
+	if md {
+		if y, body, found, closed := splitFrontMatter(text); found {
+			// Front matter is metadata even when it is malformed: it is
+			// not article text.
+			text = body
+			if !closed {
+				warn("the front matter has no closing \"---\" line; it is read up to the first line that is not a field, and the rest is the article")
+			}
+			var fws []string
+			fm, fws = parseFrontMatter(y)
+			for _, w := range fws {
+				warn(w)
+			}
 		}
 	}
 	p := &parser{a: &Article{ID: IDFromPath(name), Path: strings.ReplaceAll(name, "\\", "/")}, fm: fm}
@@ -357,6 +373,36 @@ func proseLike(t string) bool {
 	return wc >= 16 || (endsSentence(t) && wc >= 5) || len(splitSentences(t)) > 1
 }
 
+// leadLike reports whether the first block of a file that has no headline
+// above it reads as the start of the text rather than as a headline:
+// more than 40 words; a sentence ending with a full stop (headlines do
+// not end with one); a question or exclamation of 20 words or more, or
+// several sentences of 16 or more. A trailing ellipsis is a headline cut
+// short, not the end of a sentence.
+func leadLike(t string) bool {
+	wc := wordCount(t)
+	if wc > 40 || endsWithFullStop(t) {
+		return true
+	}
+	if !endsSentence(t) || strings.HasSuffix(strings.TrimRightFunc(t, func(r rune) bool { return isClosingPunct(r) || r == ' ' }), "…") {
+		return false
+	}
+	return wc >= 20 || wc >= 16 && len(splitSentences(t)) > 1
+}
+
+// endsWithFullStop reports whether s ends with a period that ends a
+// sentence, ignoring closing quotes and brackets; the period of an
+// abbreviation or an initial ("Inc.", "U.S.") does not count, nor does
+// an ellipsis.
+func endsWithFullStop(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isClosingPunct(r) || r == ' ' })
+	i := len(s) - 1
+	if i < 0 || s[i] != '.' || strings.HasSuffix(s, "..") {
+		return false
+	}
+	return !isAbbrevBefore(s, i)
+}
+
 // headingShape reports whether a block could be a section heading: one
 // short line that does not end like a sentence (a question is allowed).
 func headingShape(t string) bool {
@@ -465,14 +511,18 @@ func (p *parser) classify(raw []rawBlock) {
 				p.add(t, KindCaption, section)
 				continue
 			}
-			if sents := splitSentences(t); wordCount(t) <= 40 || len(sents) < 2 {
+			if !leadLike(t) {
 				title = t
 				continue
-			} else {
-				// Running text with no headline above it (an article
-				// pasted on one line): its first sentence names it, and
-				// all of it is text.
+			}
+			// Running text with no headline above it (an article pasted
+			// on one line, or a file that starts with its lead): its
+			// first sentence names it, and all of it stays text, so
+			// that it can be found.
+			if sents := splitSentences(t); len(sents) > 0 {
 				title = clipWords(t[sents[0].Start:sents[0].End], 16)
+			} else {
+				title = clipWords(t, 16)
 			}
 		}
 		if !p.bodySeen && p.fm.Title != "" && similarTitle(t, title) && !proseLike(t) {

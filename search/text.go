@@ -1,8 +1,11 @@
 package search
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -12,6 +15,96 @@ import (
 var cp1252 = [32]rune{
 	'€', '\u0081', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u008d', 'Ž', '\u008f',
 	'\u0090', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u009d', 'ž', 'Ÿ',
+}
+
+// binarySignatures are the first bytes of binary formats that end up
+// under an article's name (a PDF or a Word file saved as .txt, an archive,
+// a program), with what to call them in the warning.
+var binarySignatures = []struct{ magic, name string }{
+	{"%PDF-", "a PDF document"},
+	{"\x7fELF", "a program (ELF)"},
+	{"MZ\x90\x00", "a program (Windows)"},
+	{"\x1f\x8b", "a gzip archive"},
+	{"PK\x03\x04", "a zip archive (or a .docx, .odt or .epub)"},
+	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\xff\xd8\xff", "a JPEG image"},
+	{"GIF87a", "a GIF image"},
+	{"GIF89a", "a GIF image"},
+	{"\xfd7zXZ\x00", "an xz archive"},
+	{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+	{"\x28\xb5\x2f\xfd", "a zstd archive"},
+	{"Rar!\x1a\x07", "a RAR archive"},
+}
+
+// decodeText returns the text of an article file as valid UTF-8. It reads
+// UTF-16 with a byte-order mark, UTF-8, and UTF-8 mixed with Windows-1252
+// (see repairText); the warnings say what it repaired. It returns an error
+// wrapping ErrNotText when the bytes are not text: a known binary format,
+// any NUL byte (no UTF-8 text holds one; UTF-16 is read first), more than
+// 2% control characters (compressed or random data has about 10%, text
+// close to none), or more than 30% bytes that are not UTF-8 (Windows-1252
+// text has a few accented letters in a hundred; a higher share is binary
+// data or text in another legacy encoding, which would be indexed as
+// gibberish).
+func decodeText(b []byte) (string, []string, error) {
+	var warnings []string
+	if len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff) {
+		s, odd := decodeUTF16(b[2:], b[0] == 0xfe)
+		if odd {
+			warnings = append(warnings, "UTF-16 text with an odd number of bytes: the last byte is ignored")
+		}
+		b = []byte(s)
+	}
+	for _, sig := range binarySignatures {
+		if bytes.HasPrefix(b, []byte(sig.magic)) {
+			return "", warnings, fmt.Errorf("%w: %s", ErrNotText, sig.name)
+		}
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return "", warnings, fmt.Errorf("%w: it holds NUL bytes (binary data, or UTF-16 without a byte-order mark)", ErrNotText)
+	}
+	controls, invalid := 0, 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' || c == 0x7f {
+				controls++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			invalid++
+		}
+		i += size
+	}
+	if controls >= 4 && controls*50 > len(b) {
+		return "", warnings, fmt.Errorf("%w: %d%% of its bytes are control characters (binary data)", ErrNotText, controls*100/len(b))
+	}
+	if invalid >= 4 && invalid*10 > len(b)*3 {
+		return "", warnings, fmt.Errorf("%w: %d%% of its bytes are not UTF-8 (binary data, or text in an encoding other than UTF-8 or Windows-1252: save it as UTF-8)", ErrNotText, invalid*100/len(b))
+	}
+	text, repaired := repairText(b)
+	if repaired {
+		warnings = append(warnings, "invalid UTF-8 repaired (bytes read as Windows-1252)")
+	}
+	return text, warnings, nil
+}
+
+// decodeUTF16 decodes UTF-16 text without its byte-order mark, reporting
+// whether a last, odd byte was left out. Unpaired surrogates become U+FFFD.
+func decodeUTF16(b []byte, bigEndian bool) (string, bool) {
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		if bigEndian {
+			units[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			units[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	return string(utf16.Decode(units)), len(b)%2 == 1
 }
 
 // repairText returns s as valid UTF-8, reading every byte that is not part
