@@ -103,6 +103,10 @@ func (a *analyzer) tokensFiltered(text string, need func(norm string) bool) []to
 			i += size
 			continue
 		}
+		if isCJK(r) {
+			toks, i, pos = a.appendBigrams(toks, text, i, pos)
+			continue
+		}
 		// Scan a compound: word parts joined by hyphens.
 		start := i
 		var parts []span
@@ -111,6 +115,8 @@ func (a *analyzer) tokensFiltered(text string, need func(norm string) bool) []to
 		for j < n {
 			r, size := utf8.DecodeRuneInString(text[j:])
 			switch {
+			case isCJK(r):
+				// Chinese or Japanese script starts words of its own.
 			case isWordRune(r):
 				j += size
 				continue
@@ -224,6 +230,45 @@ func trimPossessive(w string) string {
 		}
 	}
 	return w
+}
+
+// isCJK reports whether r is of a script written without spaces between
+// words: Chinese characters, and Japanese kana.
+func isCJK(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー')
+}
+
+// appendBigrams tokenizes the run of Chinese or Japanese characters that
+// starts at text[i]. Without spaces to tell where words end, it yields
+// each overlapping pair of characters (a lone character when the run has
+// one), as search engines do for these scripts: a two-character word of
+// the question then matches wherever it stands, and a longer one matches
+// as consecutive pairs. It returns the tokens, the end of the run and the
+// next position.
+func (a *analyzer) appendBigrams(toks []token, text string, i, pos int) ([]token, int, int) {
+	var starts []int
+	j := i
+	for j < len(text) {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		if !isCJK(r) {
+			break
+		}
+		starts = append(starts, j)
+		j += size
+	}
+	starts = append(starts, j)
+	if len(starts) == 2 {
+		t := token{Start: starts[0], End: j, Pos: pos, Norm: text[starts[0]:j]}
+		t.Stem = t.Norm
+		return append(toks, t), j, pos + 1
+	}
+	for k := 0; k+2 < len(starts); k++ {
+		t := token{Start: starts[k], End: starts[k+2], Pos: pos, Norm: text[starts[k]:starts[k+2]]}
+		t.Stem = t.Norm
+		toks = append(toks, t)
+		pos++
+	}
+	return toks, j, pos
 }
 
 func isWordRune(r rune) bool {

@@ -31,7 +31,7 @@ import (
 // mapping, the analysis and the parser. An index of another version is
 // rebuilt from the corpus when it is opened. Change it whenever a change
 // would make old and new documents disagree.
-const IndexVersion = "dossier-index-2"
+const IndexVersion = "dossier-index-3"
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
 // data directory.

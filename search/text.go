@@ -250,6 +250,30 @@ func splitSentences(s string) []span {
 	n := len(s)
 	for i := 0; i < n; {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == '。' || r == '！' || r == '？' {
+			// Chinese and Japanese end a sentence here, with no space
+			// after, whatever comes next.
+			term := i + size
+			end := term
+			for end < n {
+				r2, s2 := utf8.DecodeRuneInString(s[end:])
+				if !isClosingPunct(r2) && r2 != '」' && r2 != '』' && r2 != '）' {
+					break
+				}
+				end += s2
+			}
+			i = end
+			if end > term && end < n {
+				if nr, _ := utf8.DecodeRuneInString(s[end:]); unicode.Is(unicode.Hiragana, nr) {
+					continue // 「…。」と述べた: the quotation goes on into its sentence
+				}
+			}
+			if next := nextWordStart(s, end); next < n {
+				out = appendSpan(out, s, start, end)
+				start = next
+			}
+			continue
+		}
 		if r != '.' && r != '!' && r != '?' && r != '…' {
 			i += size
 			continue

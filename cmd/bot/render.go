@@ -185,20 +185,23 @@ func (r *renderer) wrapPassage(h search.Hit, width int) []string {
 			j++
 		}
 		if j > i {
-			words = append(words, word{text: text[i:j], answer: i < h.Answer.End && j > h.Answer.Start, match: inMatch(i, j)})
+			w := word{text: text[i:j], answer: i < h.Answer.End && j > h.Answer.Start, match: inMatch(i, j)}
+			if !r.color && w.answer {
+				// Mark the answer sentence with » «, where it starts and
+				// ends even inside a "word" (Chinese and Japanese have no
+				// spaces between sentences).
+				a, b := max(h.Answer.Start-i, 0), min(h.Answer.End, j)-i
+				w.text = w.text[:a] + "»" + w.text[a:b] + "«" + w.text[b:]
+				if h.Answer.Start < i {
+					w.text = strings.Replace(w.text, "»", "", 1)
+				}
+				if h.Answer.End > j {
+					w.text = strings.Replace(w.text, "«", "", 1)
+				}
+			}
+			words = append(words, w)
 		}
 		i = j
-	}
-	if !r.color {
-		// Mark the answer sentence with » «.
-		for i := range words {
-			if words[i].answer && (i == 0 || !words[i-1].answer) {
-				words[i].text = "»" + words[i].text
-			}
-			if words[i].answer && (i == len(words)-1 || !words[i+1].answer) {
-				words[i].text += "«"
-			}
-		}
 	}
 	if len(words) > 0 {
 		words[0].text = "“" + words[0].text
