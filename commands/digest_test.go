@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/dossier-bot/dossier/internal/fakediscord"
 )
 
@@ -315,5 +317,34 @@ func TestDigestPreviewShowsEveryPart(t *testing.T) {
 	body, _ := json.Marshal(c.followUps[0])
 	for _, v := range fakediscord.ValidateMessage(body) {
 		t.Error(v)
+	}
+}
+
+// TestChannelErrorTrustsDiscordsCodesOnly: a channel is gone or closed
+// to the bot only when Discord's error code says so, not on a bare status
+// from a proxy on the way.
+func TestChannelErrorTrustsDiscordsCodesOnly(t *testing.T) {
+	rest := func(status, code int) error {
+		re := &discordgo.RESTError{Response: &http.Response{StatusCode: status, Status: http.StatusText(status)}}
+		if code != 0 {
+			re.Message = &discordgo.APIErrorMessage{Code: code, Message: "from Discord"}
+		}
+		return re
+	}
+	for _, c := range []struct {
+		err        error
+		gone, shut bool
+	}{
+		{rest(404, 10003), true, false},
+		{rest(404, 0), false, false},
+		{rest(403, 50001), false, true},
+		{rest(403, 50013), false, true},
+		{rest(403, 0), false, false},
+		{rest(500, 0), false, false},
+	} {
+		err := channelError(c.err)
+		if errors.Is(err, ErrUnknownChannel) != c.gone || errors.Is(err, ErrNoAccess) != c.shut {
+			t.Errorf("channelError(%v) = %v; want gone %v, no access %v", c.err, err, c.gone, c.shut)
+		}
 	}
 }

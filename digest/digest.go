@@ -171,7 +171,7 @@ func New(cfg Config) *Service {
 func (s *Service) Observe(articles []search.ArticleInfo) error {
 	seen := make([]seenArticle, len(articles))
 	for i, a := range articles {
-		seen[i] = seenArticle{ID: a.ID, Hash: a.Hash, Modified: a.Modified}
+		seen[i] = seenArticle{ID: a.ID, Hash: a.Hash, Title: a.Title, Modified: a.Modified}
 	}
 	n, err := s.store.observe(seen, s.cfg.Source, s.now)
 	if err != nil {
@@ -428,7 +428,12 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 			next = n
 		}
 		due, day := Latest(sub.Time, loc, now)
-		if !due.After(sub.Created) {
+		if last, ok, err := s.store.lastRun(sub); err == nil && ok && !last.done() && last.Day != day {
+			// A run of another day still under way (the time or zone
+			// moved under it): it is finished first, whatever the
+			// schedule now says, so its articles go out once.
+			due, day = last.Due, last.Day
+		} else if !due.After(sub.Created) {
 			continue // the subscription's first digest is still to come
 		}
 		if !due.After(sub.Rescheduled) {
@@ -510,8 +515,8 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	}
 	created := false
 	sub, r, err := s.store.beginRun(sub, day, now, func(cur *Subscription, r *run, found bool, through time.Time) bool {
-		if found && r.forDay(*cur, loc, day) {
-			return false
+		if found && (r.forDay(*cur, loc, day) || !r.done()) {
+			return false // the day's run, or one under way: carry on with it
 		}
 		created = true
 		if late := now.Sub(due); late > s.cfg.CatchUp {
@@ -557,11 +562,6 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		}
 		log.Warn("digest post was interrupted by a stop; its outcome is unknown, so the channel is checked before posting again")
 	}
-	if late := now.Sub(due); late > s.cfg.CatchUp {
-		s.finish(sub, day, runFailed, fmt.Sprintf("it could not be posted within digest.catch_up (%s)", s.cfg.CatchUp), false)
-		log.Error("digest given up: it could not be posted within the catch-up window; its articles go into the next digest", "due", due, "parts_posted", len(r.Posted))
-		return
-	}
 	if s.cfg.Poster == nil {
 		return
 	}
@@ -571,21 +571,36 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		s.attemptFailed(sub, day, now, time.Minute, false)
 		return
 	}
-	msgs := render(d, loc, s.cfg.PostEmpty)
+	// Rendered in the zone the run began in: every attempt at a part
+	// reads the same, so the channel can be searched for it.
+	rloc := loc
+	if r.Zone != "" && r.Zone != sub.Zone {
+		if l, err := LoadZone(r.Zone); err == nil {
+			rloc = l
+		}
+	}
+	msgs := render(d, rloc, s.cfg.PostEmpty)
+	if r.Plain {
+		msgs = withoutLinks(msgs)
+	}
 	if len(msgs) == 0 {
 		s.finish(sub, day, runEmpty, "", true)
 		log.Info("digest: nothing new", "since", r.Since)
 		return
 	}
+	late := now.Sub(due) > s.cfg.CatchUp
 	recorded := created // the attempt at the next part is on record
 	for i := len(r.Posted); i < len(msgs); i++ {
-		if !r.Uncertain.IsZero() && now.Sub(r.Uncertain) > nonceMemory {
+		if !r.Uncertain.IsZero() && (late || now.Sub(r.Uncertain) > nonceMemory) {
 			// Discord may have forgotten the nonce: look before posting.
 			id, found, err := s.find(ctx, sub.ChannelID, msgs[i])
 			if err != nil {
+				// It was probably posted (most such failures are a lost
+				// reply): its articles are not held back, so as not to
+				// announce them twice either.
 				note := "Discord did not confirm it, and the bot could not check the channel (" + err.Error() + "); not posted again, to avoid posting it twice"
-				s.finish(sub, day, runFailed, note, false)
-				log.Error("digest given up: unknown whether it was posted; its articles go into the next digest", "part", i+1, "err", err)
+				s.finish(sub, day, runFailed, note, true)
+				log.Error("digest given up: unknown whether it was posted, and the channel could not be checked", "part", i+1, "err", err)
 				return
 			}
 			if found {
@@ -596,6 +611,13 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 				recorded = false
 				continue
 			}
+		}
+		if late {
+			// Parts already out keep their articles out of the next
+			// digest; with none out, all go into it.
+			s.finish(sub, day, runFailed, fmt.Sprintf("it could not be posted within digest.catch_up (%s)", s.cfg.CatchUp), len(r.Posted) > 0)
+			log.Error("digest given up: it could not be posted within the catch-up window", "due", due, "parts_posted", len(r.Posted), "parts", len(msgs))
+			return
 		}
 		if !recorded {
 			if err := s.attempting(sub, day); err != nil {
@@ -620,6 +642,19 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			s.finish(sub, day, runFailed, "the bot may not post in the channel", false)
 			log.Warn("digest paused: the bot may not post in the channel", "err", err)
 			return
+		case errors.Is(err, ErrRejected) && !r.Plain:
+			// Most likely a link Discord would not take: try again at
+			// once without the headlines' links (the same parts, as
+			// links do not count towards Discord's limits).
+			if r, err = s.plain(sub, day); err != nil {
+				log.Error("record digest attempt", "err", err)
+				return
+			}
+			log.Warn("Discord refused the digest; posting it without links", "part", i+1, "of", len(msgs))
+			msgs = withoutLinks(msgs)
+			i--
+			recorded = false
+			continue
 		case errors.Is(err, ErrRejected):
 			// The same message would be refused again: retrying cannot
 			// help, and holding its articles back would block every
@@ -690,12 +725,40 @@ func (s *Service) ChannelDeleted(guildID, channelID string) bool {
 	return s.channelGone(Subscription{GuildID: guildID, ChannelID: channelID}, errors.New("Discord reported the channel deleted"))
 }
 
+// GuildChannels takes a guild's channels as Discord lists them when the
+// bot connects, and marks deleted the paused digests of channels not
+// among them: a digest paused because the bot lost access never posts
+// again, so it would not otherwise learn that its channel was deleted
+// while the bot was away (and /digest unsubscribe cannot name it). An
+// active digest learns it at its next post. It returns how many it
+// marked.
+func (s *Service) GuildChannels(guildID string, channelIDs []string) int {
+	subs, err := s.store.subscriptions(guildID)
+	if err != nil {
+		s.log.Error("read digest subscriptions", "err", err)
+		return 0
+	}
+	have := make(map[string]bool, len(channelIDs))
+	for _, id := range channelIDs {
+		have[id] = true
+	}
+	n := 0
+	for _, sub := range subs {
+		if sub.Paused != "" && !sub.ChannelGone && !have[sub.ChannelID] && s.channelGone(sub, errors.New("the channel is no longer in the server's channel list")) {
+			n++
+		}
+	}
+	return n
+}
+
 // goneKeep is how long the paused digest of a deleted channel stays
 // listed: /digest unsubscribe cannot name a channel that no longer
 // exists, so the bot removes it.
 const goneKeep = 7 * 24 * time.Hour
 
 // find asks the Poster whether a message is already in the channel.
+// Every message of a digest reads differently from those of other days
+// (render), so a match is this digest's.
 func (s *Service) find(ctx context.Context, channelID string, m Message) (string, bool, error) {
 	f, ok := s.cfg.Poster.(Finder)
 	if !ok {
@@ -704,6 +767,28 @@ func (s *Service) find(ctx context.Context, channelID string, m Message) (string
 	fctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	return f.Find(fctx, channelID, m)
+}
+
+// plain records that a run's messages go without links from now on.
+func (s *Service) plain(sub Subscription, day Day) (run, error) {
+	_, r, err := s.store.updateRun(sub, day, func(_ *Subscription, r *run, found bool) bool {
+		r.Plain, r.Attempting, r.Updated = true, time.Time{}, s.now()
+		return found
+	})
+	return r, err
+}
+
+// withoutLinks returns msgs without their embeds' links.
+func withoutLinks(msgs []Message) []Message {
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		m.Embeds = append([]Embed(nil), m.Embeds...)
+		for j := range m.Embeds {
+			m.Embeds[j].URL = ""
+		}
+		out[i] = m
+	}
+	return out
 }
 
 // partPosted records that Discord accepted the next part of a run and,

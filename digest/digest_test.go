@@ -56,6 +56,9 @@ type fakeDiscord struct {
 	calls  int
 	// before runs before a post is made; an error stops it.
 	before func(channel string) error
+	// refuse, when set, is Discord's check of the message; an error
+	// stops the post.
+	refuse func(m Message) error
 	// after runs once the post is made; an error is returned instead of
 	// the message's ID.
 	after func(channel string) error
@@ -92,10 +95,15 @@ func (f finder) Find(ctx context.Context, channel string, m Message) (string, bo
 func (f *fakeDiscord) Post(ctx context.Context, channel string, m Message, nonce string) (string, error) {
 	f.mu.Lock()
 	f.calls++
-	before, after := f.before, f.after
+	before, after, refuse := f.before, f.after, f.refuse
 	f.mu.Unlock()
 	if before != nil {
 		if err := before(channel); err != nil {
+			return "", err
+		}
+	}
+	if refuse != nil {
+		if err := refuse(m); err != nil {
 			return "", err
 		}
 	}

@@ -76,7 +76,9 @@ func render(d *Digest, loc *time.Location, postEmpty bool) []Message {
 		if i == 0 {
 			msgs[i].Content = header
 		} else {
-			msgs[i].Content = fmt.Sprintf("**Daily digest**, continued (%d/%d)", i+1, len(msgs))
+			// The day in each part keeps it apart from other days' parts,
+			// which may otherwise read the same.
+			msgs[i].Content = fmt.Sprintf("**Daily digest** of %s, continued (%d/%d)", d.Through.In(loc).Format("Mon 2 Jan"), i+1, len(msgs))
 		}
 	}
 	return msgs

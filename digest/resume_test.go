@@ -191,36 +191,63 @@ func TestRescheduling(t *testing.T) {
 	}
 }
 
-// TestRefusedMessageDoesNotBlockLaterDigests: a message Discord refuses
-// as malformed is not retried all day, and its articles do not hold up
-// the next digests.
-func TestRefusedMessageDoesNotBlockLaterDigests(t *testing.T) {
-	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	h.subscribe("c1", "09:00", "UTC", "")
-	h.observe("bridge")
-	h.discord.before = func(string) error {
-		return fmt.Errorf("HTTP 400 Bad Request, {\"code\": 50035}: %w", ErrRejected)
-	}
-	for now := utc("2025-06-01 09:00"); now.Before(utc("2025-06-01 12:00")); now = now.Add(time.Minute) {
-		h.tick(now)
-	}
-	if h.discord.calls != 1 {
-		t.Errorf("%d attempts at a refused message; want 1", h.discord.calls)
-	}
-	if list, _ := h.svc.List("g1"); len(list) != 1 || !strings.Contains(list[0].Last, "refused") {
-		t.Errorf("list %+v; want the refusal shown", list)
-	}
-	h.discord.before = nil
-	h.clock.Set(utc("2025-06-01 20:00"))
-	h.observe("library")
-	h.tick(utc("2025-06-02 09:00"))
-	posts := h.discord.channel("c1")
-	if len(posts) != 1 || strings.Contains(titles(posts[0].message), "Bridge") || !strings.Contains(titles(posts[0].message), "Library") {
-		t.Errorf("%d posts; want the next day's digest with the new article only", len(posts))
-	}
-	if !strings.Contains(h.log(), "Discord refused the message") {
-		t.Errorf("log:\n%s\nwant the refusal logged", h.log())
-	}
+// TestRefusedMessage: Discord refuses a message as malformed. The
+// digest is tried once more without links, which posts it when a link
+// was the cause; otherwise it is given up, and its articles do not hold
+// up the next digests.
+func TestRefusedMessage(t *testing.T) {
+	refused := fmt.Errorf("HTTP 400 Bad Request, {\"code\": 50035}: %w", ErrRejected)
+	withURL := threeArticles()
+	delete(withURL, "bridge.txt")
+	withURL["bridge.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Bridge Repairs Delayed Again\nurl: https://news.example/bridge\n---\n\n" +
+		"The council met on Tuesday to discuss the bridge repairs, which residents have raised at every meeting this year.\n")}
+	t.Run("a link was the cause", func(t *testing.T) {
+		h := newHarness(t, withURL, utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.discord.refuse = func(m Message) error {
+			for _, e := range m.Embeds {
+				if e.URL != "" {
+					return refused
+				}
+			}
+			return nil
+		}
+		h.tick(utc("2025-06-01 09:00"))
+		posts := h.discord.channel("c1")
+		if len(posts) != 1 || !strings.Contains(titles(posts[0].message), "Bridge Repairs") {
+			t.Fatalf("%d posts; want the digest, without its links", len(posts))
+		}
+		if h.discord.calls != 2 {
+			t.Errorf("%d attempts; want 2 (with links, then without)", h.discord.calls)
+		}
+	})
+	t.Run("refused whatever", func(t *testing.T) {
+		h := newHarness(t, withURL, utc("2025-06-01 07:00"), nil)
+		h.subscribe("c1", "09:00", "UTC", "")
+		h.observe("bridge")
+		h.discord.refuse = func(Message) error { return refused }
+		for now := utc("2025-06-01 09:00"); now.Before(utc("2025-06-01 12:00")); now = now.Add(time.Minute) {
+			h.tick(now)
+		}
+		if h.discord.calls != 2 {
+			t.Errorf("%d attempts at a refused message; want 2", h.discord.calls)
+		}
+		if list, _ := h.svc.List("g1"); len(list) != 1 || !strings.Contains(list[0].Last, "refused") {
+			t.Errorf("list %+v; want the refusal shown", list)
+		}
+		h.discord.refuse = nil
+		h.clock.Set(utc("2025-06-01 20:00"))
+		h.observe("library")
+		h.tick(utc("2025-06-02 09:00"))
+		posts := h.discord.channel("c1")
+		if len(posts) != 1 || strings.Contains(titles(posts[0].message), "Bridge") || !strings.Contains(titles(posts[0].message), "Library") {
+			t.Errorf("%d posts; want the next day's digest with the new article only", len(posts))
+		}
+		if !strings.Contains(h.log(), "Discord refused the message") {
+			t.Errorf("log:\n%s\nwant the refusal logged", h.log())
+		}
+	})
 }
 
 // TestDaysMissedWhileDownAreLogged: after three days down, the latest
@@ -261,5 +288,112 @@ func TestPreviewShowsWhatWouldBePosted(t *testing.T) {
 		if !p.Since.Equal(utc("2025-05-31 09:00")) {
 			t.Errorf("since %v; want a day before the first digest", p.Since)
 		}
+	}
+}
+
+// TestArticleBackUnderItsHeadline: an article dropped for a while (its
+// file unreadable, or moved away) and back edited under the same
+// headline keeps its time.
+func TestArticleBackUnderItsHeadline(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	sync := func(fsys fstest.MapFS) {
+		t.Helper()
+		if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.svc.Observe(h.ix.Articles()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sync(threeArticles())
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.tick(utc("2025-06-01 09:00"))
+	without := threeArticles()
+	delete(without, "bridge.txt")
+	h.clock.Set(utc("2025-06-01 10:00"))
+	sync(without)
+	edited := threeArticles()
+	edited["bridge.txt"] = &fstest.MapFile{Data: []byte(articleText("Bridge Repairs Delayed Again", "bridge repairs and their cost"))}
+	h.clock.Set(utc("2025-06-01 11:00"))
+	sync(edited)
+	h.tick(utc("2025-06-02 09:00"))
+	if posts := h.discord.channel("c1"); len(posts) != 1 {
+		t.Errorf("%d digests; want the edited article not announced again", len(posts))
+	}
+}
+
+// TestGuildChannelsMarksDeletedPausedDigests: a digest paused for lost
+// access whose channel is missing from the guild's list when the bot
+// connects is marked deleted; active ones are left to find out at their
+// next post.
+func TestGuildChannelsMarksDeletedPausedDigests(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	for _, c := range []string{"c1", "c2", "c3"} {
+		h.subscribe(c, "09:00", "UTC", "")
+	}
+	sub, _, _ := h.store.subscription("g1", "c2")
+	h.store.pause(sub, "no access", utc("2025-06-01 08:00"), false)
+	if n := h.svc.GuildChannels("g1", []string{"c3"}); n != 1 {
+		t.Errorf("GuildChannels marked %d; want 1", n)
+	}
+	list, _ := h.svc.List("g1")
+	for _, st := range list {
+		gone := strings.Contains(st.Paused, "deleted")
+		if gone != (st.ChannelID == "c2") {
+			t.Errorf("%s: paused %q; want only c2 marked deleted", st.ChannelID, st.Paused)
+		}
+	}
+}
+
+// TestZoneChangeWhileARetryIsPending keeps the run under way when the
+// zone changes to one where its day is another date: a post whose
+// outcome is unknown is looked for, not made again.
+func TestZoneChangeWhileARetryIsPending(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.cfg.Poster = finder{h.discord, nil}
+	h.restart()
+	h.subscribe("c1", "23:00", "UTC", "")
+	h.observe("bridge")
+	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
+	h.tick(utc("2025-06-01 23:00"))
+	h.discord.after = nil
+	h.clock.Set(utc("2025-06-01 23:01"))
+	if _, _, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: "09:00", Zone: "Asia/Tokyo"}); err != nil {
+		t.Fatal(err)
+	}
+	for now := utc("2025-06-01 23:10"); now.Before(utc("2025-06-03 02:00")); now = now.Add(10 * time.Minute) {
+		h.tick(now)
+	}
+	n := 0
+	for _, p := range h.discord.channel("c1") {
+		n += strings.Count(titles(p.message), "Bridge")
+	}
+	if n != 1 {
+		t.Errorf("the article was posted %d times; want once", n)
+	}
+}
+
+// TestLateUncertainDigestIsCheckedNotRepeated: a digest whose outcome is
+// unknown and whose catch-up window has passed is looked for in the
+// channel; found, it counts as posted and its articles are not
+// announced again the next day.
+func TestLateUncertainDigestIsCheckedNotRepeated(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.cfg.Poster = finder{h.discord, nil}
+	h.restart()
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
+	h.tick(utc("2025-06-01 09:00"))
+	h.discord.after = nil
+	h.restart()
+	h.tick(utc("2025-06-01 16:00")) // seven hours later
+	h.tick(utc("2025-06-02 09:00"))
+	n := 0
+	for _, p := range h.discord.channel("c1") {
+		n += strings.Count(titles(p.message), "Bridge")
+	}
+	if n != 1 {
+		t.Errorf("the article was posted %d times; want once", n)
 	}
 }

@@ -105,7 +105,10 @@ type run struct {
 	// set means the process stopped mid-post: the outcome is unknown.
 	Attempting time.Time `json:"attempting,omitzero"`
 	// Zone is the subscription's zone when the run was recorded.
-	Zone    string    `json:"zone,omitempty"`
+	Zone string `json:"zone,omitempty"`
+	// Plain says Discord refused the run's messages with their links:
+	// they go without them.
+	Plain   bool      `json:"plain,omitempty"`
 	Updated time.Time `json:"updated"`
 	Note    string    `json:"note,omitempty"`
 }
@@ -209,6 +212,17 @@ func (s *Store) upsert(sub Subscription, firstRun time.Time) (Subscription, bool
 		return putJSON(subs, []byte(sub.key()), sub)
 	})
 	return sub, existed, err
+}
+
+// Source names the corpus the first-seen times are about ("" before the
+// first observation).
+func (s *Store) Source() (string, error) {
+	var src string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		src = string(tx.Bucket(bucketMeta).Get(metaSource))
+		return nil
+	})
+	return src, err
 }
 
 // subscription returns a channel's subscription.
@@ -415,22 +429,25 @@ func (s *Store) lastRun(sub Subscription) (run, bool, error) {
 
 // seenArticle is an article as observe records it.
 type seenArticle struct {
-	ID, Hash string
-	Modified time.Time
+	ID, Hash, Title string
+	Modified        time.Time
 }
 
 // firstSeenRecord is the value of a first-seen entry.
 type firstSeenRecord struct {
-	At   time.Time `json:"at"`
-	Hash string    `json:"hash,omitempty"`
+	At    time.Time `json:"at"`
+	Hash  string    `json:"hash,omitempty"`
+	Title string    `json:"title,omitempty"`
 	// Gone says the article left the corpus. Its record stays, so that
-	// the same content coming back (a file restored, or moved) keeps its
-	// time; other content under its ID is a new article.
+	// the article coming back under its ID (a file restored, or fixed
+	// after it could not be read) keeps its time; another article saved
+	// under its ID is new.
 	Gone bool `json:"gone,omitempty"`
 }
 
 // observe records the corpus as it is now: the first-seen time of the
-// articles not seen before, read from the clock inside the transaction
+// articles not seen before (an article that left and came back under its
+// ID with its content or headline is not new), read from the clock inside the transaction
 // and kept above every digest window already closed, and which recorded
 // articles have left. An article whose content is that of one seen
 // before (a file moved, renamed or restored) keeps the earlier time.
@@ -465,8 +482,9 @@ func (s *Store) observe(articles []seenArticle, source string, now func() time.T
 			if ok && !rec.Gone {
 				continue
 			}
-			if ok && rec.Hash == a.Hash && a.Hash != "" {
-				rec.Gone = false // back as it was
+			if ok && (rec.Hash == a.Hash && a.Hash != "" || rec.Title == a.Title && a.Title != "") {
+				// Back: as it was, or edited under the same headline.
+				rec.Gone, rec.Hash, rec.Title = false, a.Hash, a.Title
 				if err := putJSON(b, []byte(a.ID), rec); err != nil {
 					return err
 				}
@@ -484,7 +502,7 @@ func (s *Store) observe(articles []seenArticle, source string, now func() time.T
 					return nil
 				})
 			}
-			rec = firstSeenRecord{At: at, Hash: a.Hash}
+			rec = firstSeenRecord{At: at, Hash: a.Hash, Title: a.Title}
 			if t, ok := byHash[a.Hash]; ok && a.Hash != "" {
 				rec.At = t
 			} else if first && !a.Modified.IsZero() && a.Modified.Before(at) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,6 +112,25 @@ func (a *app) digestPreview(ctx context.Context, window time.Duration, topic str
 	store, err := digest.NewStore(db)
 	if err != nil {
 		return err
+	}
+	// The state file records when the articles of one corpus arrived. A
+	// preview of another corpus must not rewrite that record: it uses a
+	// scratch one, where articles are dated by their files.
+	if src, err := store.Source(); err == nil && src != "" && src != a.corpusSource() {
+		a.log.Info("the state file is about another corpus; previewing with a scratch one, articles dated by their files", "state_corpus", src)
+		tmp, err := os.MkdirTemp("", "dossier-preview-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		scratch, err := bolt.Open(filepath.Join(tmp, "state.db"), 0o600, nil)
+		if err != nil {
+			return fmt.Errorf("scratch state file: %w", err)
+		}
+		defer scratch.Close()
+		if store, err = digest.NewStore(scratch); err != nil {
+			return err
+		}
 	}
 	svc := digest.New(digest.Config{Store: store, Corpus: ix, Source: a.corpusSource(), Logger: a.log, Now: a.clock})
 	if err := svc.Observe(ix.Articles()); err != nil {

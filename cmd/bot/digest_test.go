@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-bot/dossier/digest"
 	"github.com/dossier-bot/dossier/internal/fakediscord"
+	bolt "go.etcd.io/bbolt"
 )
 
 // These tests run `dossier serve` against the fake Discord with a fake
@@ -554,5 +556,38 @@ func TestDigestPreviewInTheChannel(t *testing.T) {
 	_, m = r.interact(in)
 	if got := text(m); !strings.Contains(got, "would post nothing") || strings.Contains(got, "Ferry Service") {
 		t.Errorf("/digest preview after the digest shows %q; want it to say nothing would be posted", got)
+	}
+}
+
+// TestDigestPreviewOfAnotherCorpusLeavesTheStateAlone previews another
+// corpus on the bot's data directory: the record of when the bot's
+// articles arrived is not rewritten.
+func TestDigestPreviewOfAnotherCorpusLeavesTheStateAlone(t *testing.T) {
+	mine, other := corpusOfSeeds(t), t.TempDir()
+	newsArticle(t, other, "ferry.txt", "Ferry Service to Holm Island Cut", "Holm Island ferry")
+	data := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	for _, dir := range []string{mine, other} {
+		stdout.Reset()
+		a := &app{stdout: &stdout, stderr: &stderr, env: []string{"PATH=" + os.Getenv("PATH")}}
+		if code := a.run(context.Background(), []string{"--corpus", dir, "--data", data, "digest", "preview", "--since", "24h"}); code != 0 {
+			t.Fatalf("preview of %s: exit %d: %s", dir, code, stderr.String())
+		}
+	}
+	if !strings.Contains(stdout.String(), "Ferry Service") {
+		t.Errorf("preview of the other corpus:\n%s\nwant its new article", stdout.String())
+	}
+	db, err := bolt.Open(filepath.Join(data, "state.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store, err := digest.NewStore(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(mine)
+	if src, _ := store.Source(); src != abs {
+		t.Errorf("the state file is about %q; want it still about %q", src, abs)
 	}
 }

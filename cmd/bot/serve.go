@@ -163,6 +163,15 @@ func (a *app) serve(ctx context.Context) error {
 		session.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { readyCh <- r })
 		session.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			log.Info("guild available", "guild", g.ID, "name", g.Name)
+			if g.Guild == nil || g.Unavailable || len(g.Channels) == 0 {
+				return
+			}
+			// A paused digest's channel deleted while the bot was away.
+			ids := make([]string, 0, len(g.Channels))
+			for _, c := range g.Channels {
+				ids = append(ids, c.ID)
+			}
+			digests.GuildChannels(g.ID, ids)
 		})
 		// A deleted channel's digest is paused (and removed a week later).
 		session.AddHandler(func(_ *discordgo.Session, c *discordgo.ChannelDelete) {

@@ -8,10 +8,13 @@ package discordtext
 import (
 	"net"
 	"net/url"
+
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // Discord's limits on what a message may hold, counted in characters
@@ -105,13 +108,13 @@ func SafeURL(raw string) string {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.Hostname() == "" {
 		return ""
 	}
-	if !validHost(u) {
-		return ""
-	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return ""
 		}
+	}
+	if !normalHost(u) {
+		return ""
 	}
 	// Brackets are for IPv6 hosts only; elsewhere they must be escaped.
 	out := u.String()
@@ -158,21 +161,43 @@ func uriByte(c byte) bool {
 	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0
 }
 
-// validHost reports whether u's host is an IPv6 literal in brackets or a
-// name of the characters RFC 3986 allows in one.
-func validHost(u *url.URL) bool {
+// normalHost checks u's host and writes it as Discord takes it: an IP
+// address, or a domain name of at least two labels of letters, digits and
+// inner hyphens, an international one in its ASCII (punycode) form. It
+// reports false for anything else (localhost, under_scores, a..b).
+func normalHost(u *url.URL) bool {
 	h := u.Hostname()
 	if strings.HasPrefix(u.Host, "[") {
 		ip := net.ParseIP(h)
 		return ip != nil && strings.Contains(h, ":")
 	}
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; c >= 0x80 {
-			continue // escaped when the URL is written out
-		} else if c == '[' || c == ']' || c == ':' || c == '/' || c == '?' || c == '#' || c == '@' || !uriByte(c) && c != '%' {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if !utf8.ValidString(h) {
+		return false
+	}
+	ascii, err := idna.Lookup.ToASCII(strings.TrimSuffix(h, "."))
+	if err != nil || !strings.Contains(ascii, ".") {
+		return false
+	}
+	if again, err := idna.Lookup.ToASCII(ascii); err != nil || again != ascii {
+		return false // a name that does not read back as itself
+	}
+	for _, label := range strings.Split(ascii, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
 	}
+	if p := u.Port(); p != "" {
+		ascii += ":" + p
+	}
+	u.Host = ascii
 	return true
 }
 
