@@ -525,7 +525,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			return true
 		}
 		// The first post follows at once: record its attempt now.
-		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: through, Zone: cur.Zone, Attempting: now, Updated: now}
+		*r = run{Day: day, Due: due, State: runSending, Since: cur.Since, Through: through, Zone: cur.Zone, Topic: cur.Topic, Attempting: now, Updated: now}
 		return true
 	})
 	switch {
@@ -565,7 +565,11 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	if s.cfg.Poster == nil {
 		return
 	}
-	d, err := s.Compose(ctx, r.Since, r.Through, sub.Topic)
+	topic := sub.Topic
+	if r.Zone != "" {
+		topic = r.Topic // recorded with the run (since runs record their zone)
+	}
+	d, err := s.Compose(ctx, r.Since, r.Through, topic)
 	if err != nil {
 		log.Error("compose digest", "err", err)
 		s.attemptFailed(sub, day, now, time.Minute, false)

@@ -397,3 +397,24 @@ func TestLateUncertainDigestIsCheckedNotRepeated(t *testing.T) {
 		t.Errorf("the article was posted %d times; want once", n)
 	}
 }
+
+// TestTopicChangeWhileARetryIsPending: the run under way keeps the topic
+// it began with, so its unconfirmed post is found, not made again.
+func TestTopicChangeWhileARetryIsPending(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.cfg.Poster = finder{h.discord, nil}
+	h.restart()
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge", "harbour")
+	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
+	h.tick(utc("2025-06-01 09:00"))
+	h.discord.after = nil
+	h.clock.Set(utc("2025-06-01 09:01"))
+	h.subscribe("c1", "09:00", "UTC", "harbour")
+	for now := utc("2025-06-01 09:10"); now.Before(utc("2025-06-01 12:00")); now = now.Add(10 * time.Minute) {
+		h.tick(now)
+	}
+	if n := len(h.discord.channel("c1")); n != 1 {
+		t.Errorf("%d posts; want 1", n)
+	}
+}

@@ -104,8 +104,10 @@ type run struct {
 	// began. It is cleared when the outcome is recorded, so finding it
 	// set means the process stopped mid-post: the outcome is unknown.
 	Attempting time.Time `json:"attempting,omitzero"`
-	// Zone is the subscription's zone when the run was recorded.
-	Zone string `json:"zone,omitempty"`
+	// Zone and Topic are the subscription's when the run was recorded:
+	// every attempt at it reads the same.
+	Zone  string `json:"zone,omitempty"`
+	Topic string `json:"topic,omitempty"`
 	// Plain says Discord refused the run's messages with their links:
 	// they go without them.
 	Plain   bool      `json:"plain,omitempty"`
