@@ -126,7 +126,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool      // subscriptions being posted
-	doneDay  map[string]Day       // the latest day each subscription is done with
+	doneDay  map[string]string    // the latest run each subscription is done with (doneMark)
 	wakeAt   map[string]time.Time // when a waiting retry is due
 }
 
@@ -161,7 +161,7 @@ func New(cfg Config) *Service {
 		wake:     make(chan struct{}, 1),
 		sem:      make(chan struct{}, cfg.Workers),
 		inflight: map[string]bool{},
-		doneDay:  map[string]Day{},
+		doneDay:  map[string]string{},
 		wakeAt:   map[string]time.Time{},
 	}
 }
@@ -428,25 +428,25 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 			next = n
 		}
 		due, day := Latest(sub.Time, loc, now)
-		if last, ok, err := s.store.lastRun(sub); err == nil && ok && !last.done() && last.Day != day {
-			// A run of another day still under way (the time or zone
-			// moved under it): it is finished first, whatever the
-			// schedule now says, so its articles go out once.
+		zone := sub.Zone
+		if last, ok, err := s.store.lastRun(sub); err == nil && ok && !last.done() {
+			// A run still under way (retrying) is finished first, as it
+			// began, whatever the schedule now says (the time or zone may
+			// have moved under it), so its articles go out once.
 			due, day = last.Due, last.Day
+			if last.Zone != "" {
+				zone = last.Zone
+			}
 		} else if !due.After(sub.Created) {
 			continue // the subscription's first digest is still to come
-		}
-		if !due.After(sub.Rescheduled) {
+		} else if !due.After(sub.Rescheduled) {
 			// The time or zone changed after this run was due: the next
-			// run is the one the new schedule gives, unless this one was
-			// under way.
-			if r, ok, err := s.store.run(sub, day); err != nil || !ok || r.done() {
-				continue
-			}
+			// run is the one the new schedule gives.
+			continue
 		}
 		key := sub.key()
 		s.mu.Lock()
-		busy := s.inflight[key] || s.doneDay[key] == day
+		busy := s.inflight[key] || s.doneDay[key] == doneMark(zone, day)
 		if w, ok := s.wakeAt[key]; ok && now.Before(w) {
 			busy = true
 			if w.Before(next) {
@@ -505,7 +505,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	// taking a write lock.
 	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.forDay(sub, loc, day) {
 		if r.done() {
-			s.markDone(key, day)
+			s.markDone(key, r.zone(sub), day)
 			return
 		}
 		if r.NextAttempt.After(now) {
@@ -543,11 +543,11 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	}
 	switch {
 	case r.State == runSkipped && created:
-		s.markDone(key, day)
+		s.markDone(key, r.zone(sub), day)
 		log.Warn("missed digest skipped: too late to post; its articles go into the next digest", "due", due, "note", r.Note)
 		return
 	case r.done():
-		s.markDone(key, day)
+		s.markDone(key, r.zone(sub), day)
 		return
 	case r.NextAttempt.After(now):
 		s.wakeUp(key, r.NextAttempt)
@@ -570,6 +570,11 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		topic = r.Topic // recorded with the run (since runs record their zone)
 	}
 	d, err := s.Compose(ctx, r.Since, r.Through, topic)
+	if err != nil && now.Sub(due) > s.cfg.CatchUp {
+		s.finish(sub, day, runFailed, "it could not be composed ("+err.Error()+")", false)
+		log.Error("digest given up: it could not be composed within the catch-up window; its articles go into the next digest", "err", err)
+		return
+	}
 	if err != nil {
 		log.Error("compose digest", "err", err)
 		s.attemptFailed(sub, day, now, time.Minute, false)
@@ -877,10 +882,15 @@ func (s *Service) attemptFailed(sub Subscription, day Day, now time.Time, wait t
 	return n
 }
 
-// markDone remembers that a subscription is done with day.
-func (s *Service) markDone(key string, day Day) {
+// doneMark names a run in Service.doneDay: the same date in another zone
+// is another run.
+func doneMark(zone string, day Day) string { return zone + "|" + string(day) }
+
+// markDone remembers that a subscription is done with its run of day in
+// zone.
+func (s *Service) markDone(key, zone string, day Day) {
 	s.mu.Lock()
-	s.doneDay[key] = day
+	s.doneDay[key] = doneMark(zone, day)
 	delete(s.wakeAt, key)
 	s.mu.Unlock()
 }
@@ -895,7 +905,7 @@ func (s *Service) wakeUp(key string, at time.Time) {
 // finish marks a run done; advance moves the subscription's window on to
 // the end of the run's.
 func (s *Service) finish(sub Subscription, day Day, state, note string, advance bool) {
-	_, _, err := s.store.updateRun(sub, day, func(cur *Subscription, r *run, found bool) bool {
+	cur, r, err := s.store.updateRun(sub, day, func(cur *Subscription, r *run, found bool) bool {
 		if !found {
 			return false
 		}
@@ -909,7 +919,7 @@ func (s *Service) finish(sub Subscription, day Day, state, note string, advance 
 		s.log.Error("record digest", "channel", sub.ChannelID, "day", string(day), "err", err)
 		return
 	}
-	s.markDone(sub.key(), day)
+	s.markDone(sub.key(), r.zone(cur), day)
 }
 
 // roundLate shows a delay in hours and minutes.

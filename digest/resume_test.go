@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/dossier-bot/dossier/search"
 )
 
 // TestKilledAfterDiscordAcceptedThePost stops the process after Discord
@@ -416,5 +418,85 @@ func TestTopicChangeWhileARetryIsPending(t *testing.T) {
 	}
 	if n := len(h.discord.channel("c1")); n != 1 {
 		t.Errorf("%d posts; want 1", n)
+	}
+}
+
+// TestRunUnderWayWhenTheScheduleChanges: a digest being retried when the
+// time or zone changes is finished as it began (not judged late against
+// the new schedule), and the new schedule's digests then follow, none
+// skipped.
+func TestRunUnderWayWhenTheScheduleChanges(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		first        [2]string
+		failAt       string
+		then         [2]string
+		until        string
+		wantArticles []string // in the posts, in any order, once each
+	}{
+		{"time moved earlier", [2]string{"18:00", "UTC"}, "2025-06-01 18:00", [2]string{"09:00", "UTC"}, "2025-06-02 10:00", []string{"Bridge", "Library"}},
+		{"to a zone ahead, its date past", [2]string{"23:00", "UTC"}, "2025-06-01 23:00", [2]string{"18:00", "Asia/Tokyo"}, "2025-06-02 10:00", []string{"Bridge", "Library"}},
+		{"to a zone ahead, same date", [2]string{"23:00", "UTC"}, "2025-06-01 23:00", [2]string{"09:00", "Asia/Tokyo"}, "2025-06-03 01:00", []string{"Bridge", "Library"}},
+		{"to a zone behind", [2]string{"01:00", "UTC"}, "2025-06-02 01:00", [2]string{"20:00", "America/New_York"}, "2025-06-03 03:00", []string{"Bridge", "Library"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeArticles(), utc("2025-05-31 12:00"), nil)
+			h.subscribe("c1", c.first[0], c.first[1], "")
+			h.clock.Set(utc(c.failAt).Add(-2 * time.Hour))
+			h.observe("bridge")
+			h.discord.before = func(string) error { return &NotPostedError{Err: errors.New("503")} }
+			h.tick(utc(c.failAt))
+			h.discord.before = nil
+			h.clock.Set(utc(c.failAt).Add(30 * time.Second))
+			if _, _, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: c.then[0], Zone: c.then[1]}); err != nil {
+				t.Fatal(err)
+			}
+			h.clock.Set(utc(c.failAt).Add(time.Minute))
+			h.observe("library")
+			for now := utc(c.failAt).Add(5 * time.Minute); now.Before(utc(c.until)); now = now.Add(5 * time.Minute) {
+				h.tick(now)
+			}
+			var all string
+			var at []string
+			for _, p := range h.discord.channel("c1") {
+				all += titles(p.message)
+				at = append(at, p.at.UTC().Format("01-02 15:04"))
+			}
+			for _, a := range c.wantArticles {
+				if n := strings.Count(all, a); n != 1 {
+					t.Errorf("%q posted %d times (posts at %v); want once", a, n, at)
+				}
+			}
+			if len(at) == 0 || at[0] != utc(c.failAt).Add(5*time.Minute).Format("01-02 15:04") {
+				t.Errorf("posts at %v; want the digest under way finished at the next tick", at)
+			}
+		})
+	}
+}
+
+// brokenCorpus cannot read its articles.
+type brokenCorpus struct{ Corpus }
+
+func (brokenCorpus) Article(string) (*search.Article, bool, error) {
+	return nil, false, errors.New("catalog: corrupt record")
+}
+
+// TestDigestThatCannotBeComposedIsGivenUp: a digest that cannot be
+// composed is retried within the catch-up window, then given up; the
+// next days are still tried.
+func TestDigestThatCannotBeComposedIsGivenUp(t *testing.T) {
+	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
+	h.subscribe("c1", "09:00", "UTC", "")
+	h.observe("bridge")
+	h.cfg.Corpus = brokenCorpus{h.ix}
+	h.restart()
+	for now := utc("2025-06-01 09:00"); now.Before(utc("2025-06-03 10:00")); now = now.Add(10 * time.Minute) {
+		h.tick(now)
+	}
+	sub, _, _ := h.store.subscription("g1", "c1")
+	for _, d := range []Day{"2025-06-01", "2025-06-02", "2025-06-03"} {
+		if r, ok, _ := h.store.run(sub, d); !ok || r.State != runFailed && d != "2025-06-03" {
+			t.Errorf("%s: recorded %v, %s after %d attempts; want each day tried and the past ones given up", d, ok, r.State, r.Attempts)
+		}
 	}
 }

@@ -117,6 +117,15 @@ type run struct {
 
 func (r *run) done() bool { return r.State != runSending }
 
+// zone is the zone the run was recorded in (sub's, for runs recorded
+// before runs kept their zone).
+func (r *run) zone(sub Subscription) string {
+	if r.Zone != "" {
+		return r.Zone
+	}
+	return sub.Zone
+}
+
 // forDay reports whether the run is sub's run for day in loc. A run
 // recorded in another zone (the subscription moved) is for day only when
 // its local date in the new zone is day; in the same zone it always is,
@@ -287,8 +296,8 @@ func (s *Store) pause(sub Subscription, reason string, at time.Time, gone bool) 
 			return err
 		}
 		found = true
-		if cur.Paused != "" && cur.ChannelGone == gone {
-			return nil // paused already: keep the first reason and time
+		if cur.Paused != "" && (cur.ChannelGone || !gone) {
+			return nil // paused already: keep the first reason and time (deleted stays deleted)
 		}
 		cur.Paused, cur.PausedAt, cur.ChannelGone = reason, at, gone
 		return putJSON(b, []byte(cur.key()), cur)
