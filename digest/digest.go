@@ -242,7 +242,7 @@ func (s *Service) Subscribe(req Request) (Subscription, time.Time, bool, error) 
 // whose day is not done already.
 func (s *Service) nextRun(sub Subscription, loc *time.Location, now time.Time) time.Time {
 	next, day := Next(sub.Time, loc, now)
-	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.done() && r.forDay(sub, loc, day) {
+	if r, ok, err := s.store.run(sub, day); err == nil && ok && r.forDay(sub, loc, day) {
 		next, _ = Next(sub.Time, loc, next)
 	}
 	return next
@@ -429,13 +429,13 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 		}
 		due, day := Latest(sub.Time, loc, now)
 		zone := sub.Zone
-		if last, ok, err := s.store.lastRun(sub); err == nil && ok && !last.done() {
+		if pending, ok := s.pendingRun(sub); ok {
 			// A run still under way (retrying) is finished first, as it
 			// began, whatever the schedule now says (the time or zone may
 			// have moved under it), so its articles go out once.
-			due, day = last.Due, last.Day
-			if last.Zone != "" {
-				zone = last.Zone
+			due, day = pending.Due, pending.Day
+			if pending.Zone != "" {
+				zone = pending.Zone
 			}
 		} else if !due.After(sub.Created) {
 			continue // the subscription's first digest is still to come
@@ -447,7 +447,7 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 		key := sub.key()
 		s.mu.Lock()
 		busy := s.inflight[key] || s.doneDay[key] == doneMark(zone, day)
-		if w, ok := s.wakeAt[key]; ok && now.Before(w) {
+		if w, ok := s.wakeAt[key]; ok && now.Before(w) && w.Sub(now) <= maxRetryWait {
 			busy = true
 			if w.Before(next) {
 				next = w
@@ -508,15 +508,21 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			s.markDone(key, r.zone(sub), day)
 			return
 		}
-		if r.NextAttempt.After(now) {
+		if !retryDue(r, now) {
 			s.wakeUp(key, r.NextAttempt)
 			return
 		}
 	}
-	created := false
+	created, stale := false, false
 	sub, r, err := s.store.beginRun(sub, day, now, func(cur *Subscription, r *run, found bool, through time.Time) bool {
 		if found && (r.forDay(*cur, loc, day) || !r.done()) {
 			return false // the day's run, or one under way: carry on with it
+		}
+		if cur.Time != sub.Time || cur.Zone != sub.Zone || !due.After(cur.Created) || !due.After(cur.Rescheduled) {
+			// The subscription changed since this delivery was started
+			// (it waited for a worker): the new schedule decides.
+			stale = true
+			return false
 		}
 		created = true
 		if late := now.Sub(due); late > s.cfg.CatchUp {
@@ -529,10 +535,16 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		return true
 	})
 	switch {
-	case errors.Is(err, errGone):
+	case errors.Is(err, errGone) || stale:
 		return
 	case err != nil:
 		log.Error("record digest", "err", err)
+		return
+	}
+	if !created && !r.done() && r.Due.After(now) {
+		// Recorded while the clock was ahead; it has stepped back.
+		s.finish(sub, day, runFailed, "the clock stepped back from "+r.Due.Format(time.RFC3339), len(r.Posted) > 0 || !r.Uncertain.IsZero())
+		log.Warn("digest given up: it was begun while the clock was ahead", "due", r.Due)
 		return
 	}
 	if created {
@@ -549,7 +561,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	case r.done():
 		s.markDone(key, r.zone(sub), day)
 		return
-	case r.NextAttempt.After(now):
+	case !retryDue(r, now):
 		s.wakeUp(key, r.NextAttempt)
 		return
 	}
@@ -571,7 +583,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 	}
 	d, err := s.Compose(ctx, r.Since, r.Through, topic)
 	if err != nil && now.Sub(due) > s.cfg.CatchUp {
-		s.finish(sub, day, runFailed, "it could not be composed ("+err.Error()+")", false)
+		s.finish(sub, day, runFailed, "it could not be composed ("+err.Error()+")", len(r.Posted) > 0 || !r.Uncertain.IsZero())
 		log.Error("digest given up: it could not be composed within the catch-up window; its articles go into the next digest", "err", err)
 		return
 	}
@@ -614,7 +626,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			}
 			if found {
 				if r, err = s.partPosted(sub, day, id, false); err != nil {
-					log.Error("record posted digest part", "err", err)
+					s.recordErr(log, err)
 					return
 				}
 				recorded = false
@@ -648,7 +660,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 			if _, err := s.store.pause(sub, reason, s.now(), false); err != nil {
 				log.Error("pause digest", "err", err)
 			}
-			s.finish(sub, day, runFailed, "the bot may not post in the channel", false)
+			s.finish(sub, day, runFailed, "the bot may not post in the channel", len(r.Posted) > 0)
 			log.Warn("digest paused: the bot may not post in the channel", "err", err)
 			return
 		case errors.Is(err, ErrRejected) && !r.Plain:
@@ -682,7 +694,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		}
 		more := i+1 < len(msgs)
 		if r, err = s.partPosted(sub, day, id, more); err != nil {
-			log.Error("record posted digest part", "err", err)
+			s.recordErr(log, err)
 			return
 		}
 		recorded = more
@@ -882,6 +894,27 @@ func (s *Service) attemptFailed(sub Subscription, day Day, now time.Time, wait t
 	return n
 }
 
+// pendingRun returns the run sub is sending, if any.
+func (s *Service) pendingRun(sub Subscription) (run, bool) {
+	if sub.Pending == "" {
+		return run{}, false
+	}
+	r, ok, err := s.store.run(sub, sub.Pending)
+	if err != nil || !ok || r.done() {
+		return run{}, false
+	}
+	return r, true
+}
+
+// maxRetryWait bounds the wait for a retry: a retry time further off
+// comes from a clock that was ahead.
+const maxRetryWait = 30 * time.Minute
+
+// retryDue reports whether a run's retry is due at now.
+func retryDue(r run, now time.Time) bool {
+	return !r.NextAttempt.After(now) || r.NextAttempt.Sub(now) > maxRetryWait
+}
+
 // doneMark names a run in Service.doneDay: the same date in another zone
 // is another run.
 func doneMark(zone string, day Day) string { return zone + "|" + string(day) }
@@ -897,9 +930,22 @@ func (s *Service) markDone(key, zone string, day Day) {
 
 // wakeUp remembers when a subscription's retry is due.
 func (s *Service) wakeUp(key string, at time.Time) {
+	if limit := s.now().Add(maxRetryWait); at.After(limit) {
+		at = limit
+	}
 	s.mu.Lock()
 	s.wakeAt[key] = at
 	s.mu.Unlock()
+}
+
+// recordErr logs a failure to record a digest's progress; a run that
+// was removed meanwhile (unsubscribed) just stops.
+func (s *Service) recordErr(log *slog.Logger, err error) {
+	if errors.Is(err, errGone) {
+		log.Info("digest stopped: the subscription was removed or replaced while it was being posted")
+		return
+	}
+	log.Error("record digest", "err", err)
 }
 
 // finish marks a run done; advance moves the subscription's window on to
@@ -915,8 +961,10 @@ func (s *Service) finish(sub Subscription, day Day, state, note string, advance 
 		}
 		return true
 	})
-	if err != nil && !errors.Is(err, errGone) {
-		s.log.Error("record digest", "channel", sub.ChannelID, "day", string(day), "err", err)
+	if err != nil {
+		if !errors.Is(err, errGone) {
+			s.log.Error("record digest", "channel", sub.ChannelID, "day", string(day), "err", err)
+		}
 		return
 	}
 	s.markDone(sub.key(), r.zone(cur), day)

@@ -64,6 +64,9 @@ type Subscription struct {
 	// subscription was resumed: a run due before it is not caught up,
 	// so a change never posts at once what the schedule says is next.
 	Rescheduled time.Time `json:"rescheduled,omitzero"`
+	// Pending is the day of the run being sent, if one is: it is
+	// finished before any other, whatever the schedule says now.
+	Pending Day `json:"pending,omitempty"`
 }
 
 // key is the subscription's key in the store: one per channel.
@@ -261,7 +264,18 @@ func (s *Store) remove(guildID, channelID string) (bool, error) {
 			return err
 		}
 		existed = true
-		if err := putTime(tx.Bucket(bucketEnded), []byte(key), sub.Since); err != nil {
+		// Where the window ended: past a run under way whose articles
+		// may be in the channel already (parts out, or an unknown
+		// outcome), so that subscribing again does not repeat them.
+		ended := sub.Since
+		if sub.Pending != "" {
+			var r run
+			if ok, err := getJSON(tx.Bucket(bucketRuns), []byte(key+"/"+string(sub.Pending)), &r); err == nil && ok && !r.done() &&
+				(len(r.Posted) > 0 || !r.Uncertain.IsZero() || !r.Attempting.IsZero()) && r.Through.After(ended) {
+				ended = r.Through
+			}
+		}
+		if err := putTime(tx.Bucket(bucketEnded), []byte(key), ended); err != nil {
 			return err
 		}
 		if err := b.Delete([]byte(key)); err != nil {
@@ -367,6 +381,10 @@ func (s *Store) beginRun(sub Subscription, day Day, now time.Time, decide func(c
 			if err := putTime(meta, metaHighWater, r.Through); err != nil {
 				return err
 			}
+			cur.Pending = day
+			if err := putJSON(subs, []byte(cur.key()), cur); err != nil {
+				return err
+			}
 		}
 		return putJSON(runs, runKey(cur, day), r)
 	})
@@ -375,7 +393,10 @@ func (s *Store) beginRun(sub Subscription, day Day, now time.Time, decide func(c
 
 // updateRun reads a subscription's run for day and lets fn change both
 // in one transaction; fn returns whether to save. It fails with errGone
-// when the subscription was removed.
+// when the subscription or the run was removed (an unsubscribe, perhaps
+// followed by a new subscription, while the run was under way). A run
+// that is no longer being sent is no longer the subscription's pending
+// one.
 func (s *Store) updateRun(sub Subscription, day Day, fn func(sub *Subscription, r *run, found bool) bool) (Subscription, run, error) {
 	var cur Subscription
 	var r run
@@ -392,8 +413,14 @@ func (s *Store) updateRun(sub Subscription, day Day, fn func(sub *Subscription, 
 		if err != nil {
 			return err
 		}
+		if !found {
+			return errGone
+		}
 		if !fn(&cur, &r, found) {
 			return nil
+		}
+		if r.done() && cur.Pending == day {
+			cur.Pending = ""
 		}
 		if err := putJSON(subs, []byte(cur.key()), cur); err != nil {
 			return err
