@@ -440,3 +440,31 @@ func TestPostAndFindMessage(t *testing.T) {
 		t.Errorf("CanPost of a missing channel: %v; want an error for the user", err)
 	}
 }
+
+// TestRateLimitWaitHonoursTheContext exhausts a channel's bucket with a
+// 429 whose headers say it resets in ten seconds: the next post with a
+// short deadline gives up at the deadline, as a rate limit (nothing was
+// sent), instead of sleeping the ten seconds out.
+func TestRateLimitWaitHonoursTheContext(t *testing.T) {
+	g := startGateway(t, seedIndex(t), nil)
+	const ch = "1200000000000000021"
+	g.fake.SetChannel(map[string]any{"id": ch, "type": 0, "guild_id": testGuild, "name": "briefing"})
+	g.fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusTooManyRequests,
+		`{"message": "You are being rate limited.", "retry_after": 10, "global": false}`,
+		map[string]string{"Retry-After": "10", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "10", "X-RateLimit-Bucket": "abc"})
+	m := Message{Content: "**Daily digest** · 1 new article"}
+	var rl *discordgo.RateLimitError
+	if _, err := g.rest.PostMessage(context.Background(), ch, m, "n1"); !errors.As(err, &rl) {
+		t.Fatalf("first post: %v; want the 429 as a RateLimitError", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := g.rest.PostMessage(ctx, ch, m, "n1")
+	if took := time.Since(start); !errors.As(err, &rl) || took > 3*time.Second {
+		t.Errorf("post during the limit: %v after %v; want a RateLimitError at the 200 ms deadline", err, took)
+	}
+	if n := len(g.fake.ChannelMessages(ch)); n != 0 {
+		t.Errorf("%d messages in the channel; want none", n)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	bolt "go.etcd.io/bbolt"
@@ -64,6 +65,9 @@ func NewREST(s *discordgo.Session) *REST { return &REST{s: s} }
 func (c *REST) do(ctx context.Context, method, path string, body, out any, opts ...discordgo.RequestOption) error {
 	endpoint := discordgo.EndpointAPI + path
 	bucket := routeBucket(method, path)
+	if err := c.waitBucket(ctx, endpoint, bucket); err != nil {
+		return fmt.Errorf("%s %s: %w", method, redactPath(path), err)
+	}
 	opts = append(opts, discordgo.WithContext(ctx))
 	resp, err := c.s.RequestWithBucketID(method, endpoint, body, bucket, opts...)
 	if err != nil {
@@ -81,6 +85,39 @@ func (c *REST) do(ctx context.Context, method, path string, body, out any, opts 
 		}
 	}
 	return nil
+}
+
+// waitBucket waits, within ctx, until the request's rate-limit bucket
+// lets a request through. discordgo waits for it too, but sleeps without
+// a context: a shutdown, or a digest's time limit, would wait the limit
+// out. When ctx ends first, the error is a *discordgo.RateLimitError, as
+// nothing was sent. A bucket held by a request in flight is left to
+// discordgo.
+func (c *REST) waitBucket(ctx context.Context, endpoint, bucketID string) error {
+	rl := c.s.Ratelimiter
+	if rl == nil {
+		return nil
+	}
+	b := rl.GetBucket(bucketID)
+	if !b.TryLock() {
+		return nil
+	}
+	wait := rl.GetWaitTime(b, 1)
+	b.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{
+			TooManyRequests: &discordgo.TooManyRequests{Message: "waiting for the rate limit: " + ctx.Err().Error(), RetryAfter: wait},
+			URL:             endpoint,
+		}}
+	}
 }
 
 // routeBucket names the rate-limit bucket of a request: the route, with
