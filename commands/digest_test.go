@@ -326,7 +326,7 @@ func TestDigestPreviewShowsEveryPart(t *testing.T) {
 func TestChannelErrorTrustsDiscordsCodesOnly(t *testing.T) {
 	rest := func(status, code int) error {
 		re := &discordgo.RESTError{Response: &http.Response{StatusCode: status, Status: http.StatusText(status)}}
-		if code != 0 {
+		if code >= 0 { // a JSON error from Discord; -1 for a page from a proxy
 			re.Message = &discordgo.APIErrorMessage{Code: code, Message: "from Discord"}
 		}
 		return re
@@ -336,11 +336,13 @@ func TestChannelErrorTrustsDiscordsCodesOnly(t *testing.T) {
 		gone, shut bool
 	}{
 		{rest(404, 10003), true, false},
-		{rest(404, 0), false, false},
+		{rest(404, 0), false, false},  // "404: Not Found": a wrong route, not a channel
+		{rest(404, -1), false, false}, // a proxy's page
 		{rest(403, 50001), false, true},
 		{rest(403, 50013), false, true},
-		{rest(403, 0), false, false},
-		{rest(500, 0), false, false},
+		{rest(403, 0), false, true}, // "403: Forbidden"
+		{rest(403, -1), false, false},
+		{rest(500, -1), false, false},
 	} {
 		err := channelError(c.err)
 		if errors.Is(err, ErrUnknownChannel) != c.gone || errors.Is(err, ErrNoAccess) != c.shut {

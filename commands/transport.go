@@ -191,9 +191,9 @@ func channelError(err error) error {
 			// Only Discord's own word: a bare 404 (a proxy, a wrong
 			// api_base_url) says nothing about the channel.
 			return fmt.Errorf("%w (%s): %w", ErrUnknownChannel, msg, err)
-		case re.Response.StatusCode == http.StatusForbidden && re.Message != nil && re.Message.Code != 0:
-			// Missing Access, Missing Permissions...: Discord's word, not
-			// a proxy's.
+		case re.Response.StatusCode == http.StatusForbidden && re.Message != nil:
+			// Missing Access, Missing Permissions...: Discord's JSON
+			// error, not a proxy's page.
 			return fmt.Errorf("%w (%s): %w", ErrNoAccess, msg, err)
 		}
 	}

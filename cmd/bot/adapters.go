@@ -128,9 +128,9 @@ func postError(err error) error {
 		return fmt.Errorf("%w: %w", digest.ErrNoAccess, err)
 	case errors.As(err, &rl):
 		return &digest.NotPostedError{RetryAfter: rl.RetryAfter, Err: err}
-	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusBadRequest && re.Message != nil && re.Message.Code != 0:
-		// Discord's own refusal of the message, with its error code (a
-		// bare 400 from a proxy on the way says nothing of the message).
+	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusBadRequest && re.Message != nil:
+		// Discord's own refusal of the message, a JSON error (a proxy's
+		// page on the way says nothing of the message).
 		return fmt.Errorf("%w: %w", digest.ErrRejected, err)
 	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 400 && re.Response.StatusCode < 500 && re.Response.StatusCode != http.StatusRequestTimeout:
 		return &digest.NotPostedError{Err: err}

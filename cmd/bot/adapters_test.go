@@ -19,7 +19,7 @@ import (
 func TestPostErrorClassification(t *testing.T) {
 	rest := func(status, code int) error {
 		re := &discordgo.RESTError{Response: &http.Response{StatusCode: status, Status: http.StatusText(status)}}
-		if code != 0 {
+		if code >= 0 { // a JSON error from Discord; -1 for a page from a proxy
 			re.Message = &discordgo.APIErrorMessage{Code: code, Message: "from Discord"}
 		}
 		return re
@@ -30,14 +30,14 @@ func TestPostErrorClassification(t *testing.T) {
 		want string
 	}{
 		{"invalid form body", rest(400, 50035), "rejected"},
-		{"bare 400 from a proxy", rest(400, 0), "not posted"},
+		{"bare 400 from a proxy", rest(400, -1), "not posted"},
 		{"missing access", fmt.Errorf("%w: %w", commands.ErrNoAccess, rest(403, 50001)), "no access"},
-		{"bare 403 from a proxy", rest(403, 0), "not posted"},
+		{"bare 403 from a proxy", rest(403, -1), "not posted"},
 		{"unknown channel", fmt.Errorf("%w: %w", commands.ErrUnknownChannel, rest(404, 10003)), "gone"},
-		{"bare 404", rest(404, 0), "not posted"},
+		{"bare 404", rest(404, -1), "not posted"},
 		{"rate limited", &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{RetryAfter: 3 * time.Second}}}, "not posted"},
 		{"connection refused", &net.OpError{Op: "dial", Err: errors.New("refused")}, "not posted"},
-		{"server error", rest(500, 0), "unknown"},
+		{"server error", rest(500, -1), "unknown"},
 		{"timeout", &net.OpError{Op: "read", Err: errors.New("i/o timeout")}, "unknown"},
 	}
 	for _, tt := range tests {
