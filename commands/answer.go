@@ -24,7 +24,7 @@ const embedColor = 0x3B6EA5
 // hitEmbed renders one search hit.
 func hitEmbed(h search.Hit) Embed {
 	desc := quoteBlock(renderPassage(h.Passage.Text, h.Answer, h.Matches, passageBudget))
-	if q := answerQuote(h); q != nil {
+	if q := h.AnswerQuote(); q != nil {
 		desc += "\n" + speakerLine(*q)
 	}
 	return Embed{
@@ -59,25 +59,6 @@ func sourceFooter(a search.ArticleInfo, section string) string {
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-// answerQuote returns the attributed quotation that goes with a hit's
-// answer: the one in the answer sentence, else the first.
-func answerQuote(h search.Hit) *search.Quote {
-	var first *search.Quote
-	for i := range h.Passage.Quotes {
-		q := &h.Passage.Quotes[i]
-		if q.Speaker == "" {
-			continue
-		}
-		if q.Start < h.Answer.End && q.End > h.Answer.Start {
-			return q
-		}
-		if first == nil {
-			first = q
-		}
-	}
-	return first
 }
 
 // quoteBlock makes Markdown text a block quote, line by line.

@@ -86,6 +86,26 @@ func (h *Hit) AnswerText() string {
 	return h.Passage.Text[h.Answer.Start:h.Answer.End]
 }
 
+// AnswerQuote returns the attributed quotation that goes with the
+// answer: the one in the answer sentence, else the passage's first, or
+// nil when no quotation of the passage has a speaker.
+func (h *Hit) AnswerQuote() *Quote {
+	var first *Quote
+	for i := range h.Passage.Quotes {
+		q := &h.Passage.Quotes[i]
+		if q.Speaker == "" {
+			continue
+		}
+		if q.Start < h.Answer.End && q.End > h.Answer.Start {
+			return q
+		}
+		if first == nil {
+			first = q
+		}
+	}
+	return first
+}
+
 // ArticleInfo is an article's metadata.
 type ArticleInfo struct {
 	ID          string

@@ -105,7 +105,7 @@ func (r *renderer) hit(h search.Hit) {
 		fmt.Fprintln(r.w, prefix+l)
 	}
 	speaker := ""
-	if q := answerQuote(h); q != nil {
+	if q := h.AnswerQuote(); q != nil {
 		speaker = q.Speaker
 		if q.Title != "" {
 			speaker = q.Title + " " + speaker
@@ -122,25 +122,6 @@ func (r *renderer) hit(h search.Hit) {
 			fmt.Fprintln(r.w, indent+"  "+r.style(l, ansiCyan))
 		}
 	}
-}
-
-// answerQuote returns the attributed quotation of a hit that best goes
-// with its answer: the one in the answer sentence, else the first.
-func answerQuote(h search.Hit) *search.Quote {
-	var first *search.Quote
-	for i := range h.Passage.Quotes {
-		q := &h.Passage.Quotes[i]
-		if q.Speaker == "" {
-			continue
-		}
-		if q.Start < h.Answer.End && q.End > h.Answer.Start {
-			return q
-		}
-		if first == nil {
-			first = q
-		}
-	}
-	return first
 }
 
 // sourceLine is "Speaker, role · Headline · Publication · Author · Date",
