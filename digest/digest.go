@@ -437,11 +437,7 @@ func (s *Service) Tick(ctx context.Context) time.Time {
 			if pending.Zone != "" {
 				zone = pending.Zone
 			}
-		} else if !due.After(sub.Created) {
-			continue // the subscription's first digest is still to come
-		} else if !due.After(sub.Rescheduled) {
-			// The time or zone changed after this run was due: the next
-			// run is the one the new schedule gives.
+		} else if !sub.owes(due) {
 			continue
 		}
 		key := sub.key()
@@ -518,7 +514,7 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, loc *time.Locat
 		if found && (r.forDay(*cur, loc, day) || !r.done()) {
 			return false // the day's run, or one under way: carry on with it
 		}
-		if cur.Time != sub.Time || cur.Zone != sub.Zone || !due.After(cur.Created) || !due.After(cur.Rescheduled) {
+		if cur.Time != sub.Time || cur.Zone != sub.Zone || !cur.owes(due) {
 			// The subscription changed since this delivery was started
 			// (it waited for a worker): the new schedule decides.
 			stale = true
@@ -712,7 +708,7 @@ func (s *Service) missedBefore(sub Subscription, loc *time.Location, due time.Ti
 	at := due
 	for range 31 {
 		prev, day := Latest(sub.Time, loc, at.Add(-time.Second))
-		if prev.IsZero() || !prev.After(sub.Created) || !prev.After(sub.Rescheduled) {
+		if prev.IsZero() || !sub.owes(prev) {
 			break
 		}
 		if _, ok, err := s.store.run(sub, day); err != nil || ok {

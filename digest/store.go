@@ -74,6 +74,13 @@ func (s Subscription) key() string { return subKey(s.GuildID, s.ChannelID) }
 
 func subKey(guildID, channelID string) string { return guildID + "/" + channelID }
 
+// owes reports whether a run due at due is the subscription's to post:
+// due after it was made (its first digest is the next run after) and
+// after its time or zone last changed (the new schedule decides).
+func (s Subscription) owes(due time.Time) bool {
+	return due.After(s.Created) && due.After(s.Rescheduled)
+}
+
 // Location returns the subscription's time zone.
 func (s Subscription) Location() (*time.Location, error) { return LoadZone(s.Zone) }
 
