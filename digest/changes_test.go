@@ -56,14 +56,11 @@ func TestNextWhileRetrying(t *testing.T) {
 // repeated by the new subscription.
 func TestUnsubscribeDuringRetryThenResubscribe(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	h.cfg.Poster = finder{h.discord, nil}
-	h.restart()
+	h.readChannels()
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.clock.Set(utc("2025-06-01 08:00"))
 	h.observe("bridge")
-	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
-	h.tick(utc("2025-06-01 09:00"))
-	h.discord.after = nil
+	h.tickLosingReplies(utc("2025-06-01 09:00"))
 	h.clock.Set(utc("2025-06-01 09:01"))
 	if _, err := h.svc.Unsubscribe("g1", "c1"); err != nil {
 		t.Fatal(err)
@@ -176,8 +173,7 @@ func TestRescheduleWhileWaitingForAWorker(t *testing.T) {
 // further change still finishes it, and nothing is posted twice.
 func TestRunUnderWayDatedBeforeTheLastOne(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-05-31 07:00"), nil)
-	h.cfg.Poster = finder{h.discord, nil}
-	h.restart()
+	h.readChannels()
 	h.subscribe("c1", "09:00", "Asia/Tokyo", "")
 	h.tick(utc("2025-06-01 00:00")) // Tokyo 06-01, nothing
 	h.clock.Set(utc("2025-06-01 12:00"))
@@ -187,9 +183,7 @@ func TestRunUnderWayDatedBeforeTheLastOne(t *testing.T) {
 	h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: "18:00", Zone: "America/Los_Angeles"})
 	h.clock.Set(utc("2025-06-02 00:40"))
 	h.observe("bridge")
-	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
-	h.tick(utc("2025-06-02 01:00"))                                                // LA 06-01 18:00
-	h.discord.after = nil
+	h.tickLosingReplies(utc("2025-06-02 01:00")) // LA 06-01 18:00
 	h.clock.Set(utc("2025-06-02 01:01"))
 	h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: "18:00", Zone: "UTC"})
 	for now := utc("2025-06-02 01:05"); now.Before(utc("2025-06-04 19:00")); now = now.Add(10 * time.Minute) {

@@ -210,6 +210,37 @@ func (h *harness) tick(t time.Time) {
 	h.svc.Wait()
 }
 
+// readChannels gives the service a Poster that can also look in a
+// channel for a message (a bot with Read Message History).
+func (h *harness) readChannels() {
+	h.cfg.Poster = finder{h.discord, nil}
+	h.restart()
+}
+
+// tickLosingReplies runs the scheduler at t with every post made but its
+// reply lost on the way back: the bot cannot tell it was posted.
+func (h *harness) tickLosingReplies(t time.Time) {
+	h.discord.mu.Lock()
+	h.discord.after = func(string) error { return errors.New("connection reset") }
+	h.discord.mu.Unlock()
+	h.tick(t)
+	h.discord.mu.Lock()
+	h.discord.after = nil
+	h.discord.mu.Unlock()
+}
+
+// syncCorpus indexes fsys and has the service observe the whole corpus,
+// as serve does after every sync.
+func (h *harness) syncCorpus(fsys fstest.MapFS) {
+	h.t.Helper()
+	if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.svc.Observe(h.ix.Articles()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // observe has the service notice that the articles ids entered the
 // corpus, which also holds those noticed before.
 func (h *harness) observe(ids ...string) {
@@ -908,12 +939,7 @@ func TestMovedOrRenamedFilesAreNotNew(t *testing.T) {
 	fsys["2024/bridge.txt"] = fsys["bridge.txt"]
 	delete(fsys, "bridge.txt")
 	h.clock.Set(utc("2025-06-02 08:00"))
-	if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.svc.Observe(h.ix.Articles()); err != nil {
-		t.Fatal(err)
-	}
+	h.syncCorpus(fsys)
 	seen, _ := h.store.firstSeen()
 	if !seen["2024/bridge"].Equal(utc("2025-06-01 07:00")) {
 		t.Errorf("the moved file is first seen at %v; want its first time", seen["2024/bridge"])
@@ -927,12 +953,7 @@ func TestMovedOrRenamedFilesAreNotNew(t *testing.T) {
 	for k, v := range old {
 		other[k] = v
 	}
-	if _, err := h.ix.Sync(context.Background(), other); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.svc.Observe(h.ix.Articles()); err != nil {
-		t.Fatal(err)
-	}
+	h.syncCorpus(other)
 	seen, _ = h.store.firstSeen()
 	if !seen["archive/tram"].Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("an article of the new corpus is first seen at %v; want its file's time", seen["archive/tram"])

@@ -101,36 +101,27 @@ func TestZoneThatSkippedADay(t *testing.T) {
 // same file name is new; the same article restored keeps its old time.
 func TestReaddedPathIsNew(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	sync := func(fsys fstest.MapFS) {
-		t.Helper()
-		if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
-			t.Fatal(err)
-		}
-		if err := h.svc.Observe(h.ix.Articles()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sync(threeArticles())
+	h.syncCorpus(threeArticles())
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.tick(utc("2025-06-01 09:00"))
 
 	without := threeArticles()
 	delete(without, "bridge.txt")
 	h.clock.Set(utc("2025-06-01 10:00"))
-	sync(without)
+	h.syncCorpus(without)
 	h.clock.Set(utc("2025-06-01 11:00"))
-	sync(threeArticles()) // the same bridge article, restored
+	h.syncCorpus(threeArticles()) // the same bridge article, restored
 	h.tick(utc("2025-06-02 09:00"))
 	if n := len(h.discord.channel("c1")); n != 1 {
 		t.Errorf("%d posts after an article was restored; want none beyond the first day's", n-1)
 	}
 
 	h.clock.Set(utc("2025-06-02 10:00"))
-	sync(without)
+	h.syncCorpus(without)
 	replaced := threeArticles()
 	replaced["bridge.txt"] = &fstest.MapFile{Data: []byte(articleText("Ferry Timetable Changes", "ferry timetable"))}
 	h.clock.Set(utc("2025-06-02 11:00"))
-	sync(replaced)
+	h.syncCorpus(replaced)
 	h.tick(utc("2025-06-03 09:00"))
 	posts := h.discord.channel("c1")
 	if len(posts) != 2 || !strings.Contains(titles(posts[1].message), "Ferry Timetable") {
@@ -298,26 +289,17 @@ func TestPreviewShowsWhatWouldBePosted(t *testing.T) {
 // headline keeps its time.
 func TestArticleBackUnderItsHeadline(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	sync := func(fsys fstest.MapFS) {
-		t.Helper()
-		if _, err := h.ix.Sync(context.Background(), fsys); err != nil {
-			t.Fatal(err)
-		}
-		if err := h.svc.Observe(h.ix.Articles()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sync(threeArticles())
+	h.syncCorpus(threeArticles())
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.tick(utc("2025-06-01 09:00"))
 	without := threeArticles()
 	delete(without, "bridge.txt")
 	h.clock.Set(utc("2025-06-01 10:00"))
-	sync(without)
+	h.syncCorpus(without)
 	edited := threeArticles()
 	edited["bridge.txt"] = &fstest.MapFile{Data: []byte(articleText("Bridge Repairs Delayed Again", "bridge repairs and their cost"))}
 	h.clock.Set(utc("2025-06-01 11:00"))
-	sync(edited)
+	h.syncCorpus(edited)
 	h.tick(utc("2025-06-02 09:00"))
 	if posts := h.discord.channel("c1"); len(posts) != 1 {
 		t.Errorf("%d digests; want the edited article not announced again", len(posts))
@@ -352,13 +334,10 @@ func TestGuildChannelsMarksDeletedPausedDigests(t *testing.T) {
 // outcome is unknown is looked for, not made again.
 func TestZoneChangeWhileARetryIsPending(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	h.cfg.Poster = finder{h.discord, nil}
-	h.restart()
+	h.readChannels()
 	h.subscribe("c1", "23:00", "UTC", "")
 	h.observe("bridge")
-	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
-	h.tick(utc("2025-06-01 23:00"))
-	h.discord.after = nil
+	h.tickLosingReplies(utc("2025-06-01 23:00"))
 	h.clock.Set(utc("2025-06-01 23:01"))
 	if _, _, _, err := h.svc.Subscribe(Request{GuildID: "g1", ChannelID: "c1", Time: "09:00", Zone: "Asia/Tokyo"}); err != nil {
 		t.Fatal(err)
@@ -381,13 +360,10 @@ func TestZoneChangeWhileARetryIsPending(t *testing.T) {
 // announced again the next day.
 func TestLateUncertainDigestIsCheckedNotRepeated(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	h.cfg.Poster = finder{h.discord, nil}
-	h.restart()
+	h.readChannels()
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.observe("bridge")
-	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
-	h.tick(utc("2025-06-01 09:00"))
-	h.discord.after = nil
+	h.tickLosingReplies(utc("2025-06-01 09:00"))
 	h.restart()
 	h.tick(utc("2025-06-01 16:00")) // seven hours later
 	h.tick(utc("2025-06-02 09:00"))
@@ -404,13 +380,10 @@ func TestLateUncertainDigestIsCheckedNotRepeated(t *testing.T) {
 // it began with, so its unconfirmed post is found, not made again.
 func TestTopicChangeWhileARetryIsPending(t *testing.T) {
 	h := newHarness(t, threeArticles(), utc("2025-06-01 07:00"), nil)
-	h.cfg.Poster = finder{h.discord, nil}
-	h.restart()
+	h.readChannels()
 	h.subscribe("c1", "09:00", "UTC", "")
 	h.observe("bridge", "harbour")
-	h.discord.after = func(string) error { return errors.New("connection reset") } // posted, reply lost
-	h.tick(utc("2025-06-01 09:00"))
-	h.discord.after = nil
+	h.tickLosingReplies(utc("2025-06-01 09:00"))
 	h.clock.Set(utc("2025-06-01 09:01"))
 	h.subscribe("c1", "09:00", "UTC", "harbour")
 	for now := utc("2025-06-01 09:10"); now.Before(utc("2025-06-01 12:00")); now = now.Add(10 * time.Minute) {
