@@ -16,26 +16,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/dossier-bot/dossier/internal/fakeclock"
 	"github.com/dossier-bot/dossier/search"
 )
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 // post is a message a fake channel holds.
 type post struct {
@@ -146,7 +129,7 @@ type harness struct {
 	ix      *search.Index
 	db      *bolt.DB
 	store   *Store
-	clock   *clock
+	clock   *fakeclock.Clock
 	discord *fakeDiscord
 	logs    *bytes.Buffer
 	logMu   *sync.Mutex
@@ -187,7 +170,7 @@ func newHarness(t *testing.T, fsys fstest.MapFS, start time.Time, mod func(*Conf
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ix: ix, db: db, store: store, clock: &clock{t: start}, logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	h := &harness{t: t, ix: ix, db: db, store: store, clock: fakeclock.New(start), logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	h.discord = newFakeDiscord(h.clock.Now)
 	h.cfg = Config{
 		Store: store, Corpus: ix, Poster: h.discord, Now: h.clock.Now,

@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dossier-bot/dossier/digest"
+	"github.com/dossier-bot/dossier/internal/fakeclock"
 	"github.com/dossier-bot/dossier/internal/fakediscord"
 	bolt "go.etcd.io/bbolt"
 )
@@ -25,24 +25,6 @@ import (
 // moved, and what lands in the channel is checked.
 
 const digestChannel = "1200000000000000021"
-
-// fakeClock is a clock the test moves by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 func at(s string) time.Time {
 	t, err := time.Parse("2006-01-02 15:04", s)
@@ -129,7 +111,7 @@ func subscribeInteraction(channel, clock, zone string) map[string]any {
 type digestRig struct {
 	t      *testing.T
 	fake   *fakediscord.Server
-	clock  *fakeClock
+	clock  *fakeclock.Clock
 	corpus string
 	data   string
 	env    []string
@@ -138,7 +120,7 @@ type digestRig struct {
 
 func newDigestRig(t *testing.T, start time.Time) *digestRig {
 	t.Helper()
-	clock := &fakeClock{t: start}
+	clock := fakeclock.New(start)
 	fake := fakediscord.New(fakediscord.Options{Token: serveToken, GuildIDs: []string{serveGuild}, Now: clock.Now})
 	t.Cleanup(func() {
 		for _, v := range fake.Violations() {
