@@ -90,16 +90,24 @@ func checkString(p *problems, o object, path, key string, min, max int, required
 	return s
 }
 
-// checkBool records a problem unless o[key] is absent, null or a boolean.
-func checkBool(p *problems, o object, path, key string) bool {
+// checkType returns o[key] as a T: absent and null are the zero value
+// and false, any other type a problem (want names the type expected).
+func checkType[T any](p *problems, o object, path, key, want string) (T, bool) {
+	var zero T
 	v, ok := o[key]
 	if !ok || v == nil {
-		return false
+		return zero, false
 	}
-	b, isBool := v.(bool)
-	if !isBool {
-		p.addf(field(path, key), "is %s; want a boolean", typeName(v))
+	t, is := v.(T)
+	if !is {
+		p.addf(field(path, key), "is %s; want %s", typeName(v), want)
 	}
+	return t, is
+}
+
+// checkBool records a problem unless o[key] is absent, null or a boolean.
+func checkBool(p *problems, o object, path, key string) bool {
+	b, _ := checkType[bool](p, o, path, key, "a boolean")
 	return b
 }
 
@@ -124,28 +132,14 @@ func checkIntRange(p *problems, o object, path, key string, min, max int64) (int
 // checkArray returns o[key] as an array; absent and null are an empty
 // array, anything else a problem.
 func checkArray(p *problems, o object, path, key string) []any {
-	v, ok := o[key]
-	if !ok || v == nil {
-		return nil
-	}
-	a, isArr := v.([]any)
-	if !isArr {
-		p.addf(field(path, key), "is %s; want an array", typeName(v))
-	}
+	a, _ := checkType[[]any](p, o, path, key, "an array")
 	return a
 }
 
 // checkObject returns o[key] as an object; absent and null are nil,
 // anything else a problem.
 func checkObject(p *problems, o object, path, key string) object {
-	v, ok := o[key]
-	if !ok || v == nil {
-		return nil
-	}
-	m, isObj := v.(object)
-	if !isObj {
-		p.addf(field(path, key), "is %s; want an object", typeName(v))
-	}
+	m, _ := checkType[object](p, o, path, key, "an object")
 	return m
 }
 
